@@ -1,0 +1,54 @@
+// Command spikevk is the spikevk command line.
+//
+// Usage:
+//
+//	spikevk devices [-json]      list Vulkan devices and their limits
+//	spikevk smoke [-device D] [-n N]
+//	                             run a smoke kernel on a device and check it against the CPU
+//
+// The device is chosen by index or name substring (-device, or
+// $SPIKEVK_DEVICE); by default the best one (discrete GPU, integrated GPU,
+// virtual GPU, then CPU).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: spikevk <command> [flags]
+
+commands:
+  devices   list Vulkan devices and their limits
+  smoke     run a smoke kernel on a device and check it against the CPU
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "devices":
+		err = devices(args[1:], stdout)
+	case "smoke":
+		err = smoke(args[1:], stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "spikevk: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "spikevk:", err)
+		return 1
+	}
+	return 0
+}
