@@ -17,12 +17,14 @@ import (
 // failure instead of a skip.
 const EnvRequire = "SPIKEVK_REQUIRE_GPU"
 
-// Context opens a context with the validation layer on (when installed; it
-// must be when $SPIKEVK_REQUIRE_GPU=1) and closes it when the test ends.
+// Context opens a context and closes it when the test ends. Tests run with
+// the validation layer on (it must be installed when $SPIKEVK_REQUIRE_GPU=1);
+// benchmarks run without it, so that it does not distort their timings.
 func Context(t testing.TB, opts vk.Options) *vk.Context {
 	t.Helper()
 	required := os.Getenv(EnvRequire) == "1"
-	opts.Validation = true
+	_, bench := t.(*testing.B)
+	opts.Validation = !bench
 	opts.OnMessage = func(m vk.Message) {
 		if m.Severity == "performance" {
 			t.Log("vk:", m)
