@@ -220,3 +220,14 @@ func choose(devs []DeviceInfo, want string) (DeviceInfo, error) {
 
 // MarshalText writes the kind as words, e.g. "discrete GPU".
 func (t DeviceType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText reads a kind written by MarshalText.
+func (t *DeviceType) UnmarshalText(b []byte) error {
+	for k := Discrete; k <= Other; k++ {
+		if k.String() == string(b) {
+			*t = k
+			return nil
+		}
+	}
+	return fmt.Errorf("vk: unknown device type %q", b)
+}
