@@ -244,8 +244,8 @@ func (c *Context) readBytes(a *allocation, off uint64, dst []byte) error {
 }
 
 func (c *Context) stagingLocked() (*stagingBuffer, error) {
-	if c.lost != nil {
-		return nil, c.lost
+	if err := c.usable(); err != nil {
+		return nil, err
 	}
 	if c.staging == nil {
 		a, err := c.allocate("staging", stagingBytes, hostVisible, hostCoherent|hostCached)

@@ -57,10 +57,12 @@ type Context struct {
 	debug    vulkan.DebugReportCallback
 	hasDebug bool
 
-	mu      sync.Mutex // guards queue, pool, staging and lost
+	mu      sync.Mutex // guards queue, pool and staging
 	staging *stagingBuffer
-	lost    error        // set when the device stopped answering
 	busy    atomic.Int32 // submitted sequences not yet seen to finish
+
+	lostMu sync.Mutex
+	lost   error // set when the device stopped answering
 }
 
 // NewContext opens the device chosen by opts.
@@ -259,7 +261,17 @@ func (c *Context) Close() {
 
 // usable reports whether the device still answers.
 func (c *Context) usable() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.lostMu.Lock()
+	defer c.lostMu.Unlock()
 	return c.lost
+}
+
+// setLost records that the device stopped answering and returns err.
+func (c *Context) setLost(err error) error {
+	c.lostMu.Lock()
+	defer c.lostMu.Unlock()
+	if c.lost == nil {
+		c.lost = err
+	}
+	return err
 }

@@ -315,21 +315,17 @@ func (c *Context) submitLocked(cmd vulkan.CommandBuffer, fence vulkan.Fence, nam
 func (c *Context) waitFence(fence vulkan.Fence, name string) error {
 	res := vulkan.WaitForFences(c.device, 1, []vulkan.Fence{fence}, vulkan.True, uint64(c.opts.Timeout.Nanoseconds()))
 	if res == vulkan.Timeout {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		c.lost = fmt.Errorf("vk: %s did not finish within %v (a hung or very long kernel); the device context is no longer usable: %w",
-			name, c.opts.Timeout, ErrTimeout)
-		return c.lost
+		return c.setLost(fmt.Errorf("vk: %s did not finish within %v (a hung or very long kernel); the device context is no longer usable: %w",
+			name, c.opts.Timeout, ErrTimeout))
 	}
 	return c.noteLost(check(res, "%s: wait for the device", name))
 }
 
-// noteLost marks the context unusable after VK_ERROR_DEVICE_LOST. The
-// caller holds c.mu or is the only user.
+// noteLost marks the context unusable after VK_ERROR_DEVICE_LOST.
 func (c *Context) noteLost(err error) error {
 	var re *ResultError
 	if errors.As(err, &re) && re.Result == vulkan.ErrorDeviceLost {
-		c.lost = err
+		return c.setLost(err)
 	}
 	return err
 }
