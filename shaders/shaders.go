@@ -17,7 +17,7 @@ import (
 	"strings"
 )
 
-//go:embed kernels/*.comp
+//go:embed include/*.glsl kernels/*.comp
 var files embed.FS
 
 // Kernel returns the embedded kernel source kernels/name.comp, expanded.
