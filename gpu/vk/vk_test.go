@@ -187,17 +187,7 @@ func TestPushAndSpecConstants(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			seq, err := c.NewSequence("smoke", false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := seq.Dispatch(bound, smokePush{N: uint32(n), A: a}, vk.Groups(n, local)); err != nil {
-				t.Fatal(err)
-			}
-			if err := seq.Run(); err != nil {
-				t.Fatal(err)
-			}
-			seq.Close()
+			gputest.Run(t, c, bound, smokePush{N: uint32(n), A: a}, vk.Groups(n, local))
 			got, err := y.Download()
 			if err != nil {
 				t.Fatal(err)
@@ -332,17 +322,7 @@ func TestInt64AtomicSum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seq, err := c.NewSequence("atomic64", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(seq.Close)
-	if err := seq.Dispatch(bound, []uint32{n, bins}, vk.Groups(n, 64)); err != nil {
-		t.Fatal(err)
-	}
-	if err := seq.Run(); err != nil {
-		t.Fatal(err)
-	}
+	gputest.Run(t, c, bound, []uint32{n, bins}, vk.Groups(n, 64))
 	got, err := sum.Download()
 	if err != nil {
 		t.Fatal(err)

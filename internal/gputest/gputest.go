@@ -79,3 +79,20 @@ func Buffer[T vk.Scalar](t testing.TB, c *vk.Context, name string, n int, m vk.M
 	t.Cleanup(b.Close)
 	return b
 }
+
+// Run dispatches b once with push constants push over groups and waits for
+// it to finish.
+func Run(t testing.TB, c *vk.Context, b *vk.Bound, push any, groups [3]uint32) {
+	t.Helper()
+	seq, err := c.NewSequence("test", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seq.Close()
+	if err := seq.Dispatch(b, push, groups); err != nil {
+		t.Fatal(err)
+	}
+	if err := seq.Run(); err != nil {
+		t.Fatal(err)
+	}
+}

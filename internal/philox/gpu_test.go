@@ -44,17 +44,7 @@ func TestGPUBitIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seq, err := c.NewSequence("philox", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(seq.Close)
-	if err := seq.Dispatch(bound, []uint32{uint32(n), seedLo, seedHi, step}, vk.Groups(n, 64)); err != nil {
-		t.Fatal(err)
-	}
-	if err := seq.Run(); err != nil {
-		t.Fatal(err)
-	}
+	gputest.Run(t, c, bound, []uint32{uint32(n), seedLo, seedHi, step}, vk.Groups(n, 64))
 	gw, err := words.Download()
 	if err != nil {
 		t.Fatal(err)

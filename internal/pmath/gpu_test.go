@@ -120,17 +120,7 @@ func TestGPUBitIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			seq, err := c.NewSequence("pmath", false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer seq.Close()
-			if err := seq.Dispatch(bound, []uint32{uint32(n)}, vk.Groups(n, 64)); err != nil {
-				t.Fatal(err)
-			}
-			if err := seq.Run(); err != nil {
-				t.Fatal(err)
-			}
+			gputest.Run(t, c, bound, []uint32{uint32(n)}, vk.Groups(n, 64))
 			got, err := out.Download()
 			if err != nil {
 				t.Fatal(err)
