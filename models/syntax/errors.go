@@ -1,0 +1,38 @@
+package syntax
+
+import "strings"
+
+// Error is a syntax error at a position in the source.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+// Error returns "file:line:col: message".
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// ErrorList is the list of errors of one parse, in source order. The parse
+// functions return a non-empty ErrorList as their error; errors.As finds the
+// *Error values inside it.
+type ErrorList []*Error
+
+// maxErrors is how many errors a parse collects before it stops.
+const maxErrors = 10
+
+// Error returns the errors, one per line.
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Unwrap returns the errors of the list, for errors.Is and errors.As.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
