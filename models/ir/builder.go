@@ -139,3 +139,23 @@ func prune(p *Program) *Program {
 	}
 	return out
 }
+
+// Snapshot returns a program with the single output "value" computing
+// register r from the instructions built so far.
+func (b *Builder) Snapshot(r Reg) *Program {
+	p := Program{Code: b.p.Code, Inputs: b.p.Inputs, Outputs: []Output{{Name: "value", Reg: r}}, Draws: b.p.Draws}
+	return prune(&p)
+}
+
+// IsConstant reports whether register r depends on no input and no random
+// draw.
+func (b *Builder) IsConstant(r Reg) bool {
+	for _, in := range b.p.Code {
+		if in.Op == OpInput || in.Op == OpRand || in.Op == OpRandn {
+			if x := b.emit(in); b.DependsOn(r, x) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,307 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/syntax"
+	"github.com/spikevk/spikevk/models/units"
+)
+
+// symbol is what a name in an expression means.
+type symbol struct {
+	dim  units.Dim
+	expr syntax.Expr // subexpressions: lowered where used
+	reg  ir.Reg      // values: the register that holds it
+	bool bool        // a boolean value (a subexpression of unit "boolean")
+}
+
+// scope resolves names while lowering expressions to instructions.
+// Names not in the scope are looked up as units (mV, ms).
+type scope struct {
+	b      *ir.Builder
+	syms   map[string]*symbol
+	active map[string]bool // subexpressions being lowered, to catch cycles
+}
+
+func newScope(b *ir.Builder) *scope {
+	return &scope{b: b, syms: map[string]*symbol{}, active: map[string]bool{}}
+}
+
+// value is a lowered expression: a register with its dimension, or a
+// boolean register.
+type value struct {
+	reg  ir.Reg
+	dim  units.Dim
+	bool bool
+	// num holds a literal's value, so that x**2 can become x*x.
+	num   float64
+	isNum bool
+}
+
+func errorf(pos syntax.Pos, format string, args ...any) error {
+	return &syntax.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// lower emits instructions for e.
+func (s *scope) lower(e syntax.Expr) (value, error) {
+	b := s.b
+	switch n := e.(type) {
+	case *syntax.Number:
+		return value{reg: b.Const(n.Value), num: n.Value, isNum: true}, nil
+	case *syntax.Bool:
+		// true is 0 < 1; a boolean register needs a comparison.
+		zero, one := b.Const(0), b.Const(1)
+		if n.Value {
+			return value{reg: b.Op2(ir.OpLt, zero, one), bool: true}, nil
+		}
+		return value{reg: b.Op2(ir.OpLt, one, zero), bool: true}, nil
+	case *syntax.Ident:
+		return s.ident(n)
+	case *syntax.Unary:
+		x, err := s.lower(n.X)
+		if err != nil {
+			return value{}, err
+		}
+		switch n.Op {
+		case "not":
+			if !x.bool {
+				return value{}, errorf(n.Pos, "\"not\" needs a condition, not a number")
+			}
+			return value{reg: b.Op1(ir.OpNot, x.reg), bool: true}, nil
+		case "-":
+			if err := numeric(n.Pos, "-", x); err != nil {
+				return value{}, err
+			}
+			return value{reg: b.Op1(ir.OpNeg, x.reg), dim: x.dim, num: -x.num, isNum: x.isNum}, nil
+		}
+		return x, numeric(n.Pos, n.Op, x)
+	case *syntax.Binary:
+		return s.binary(n)
+	case *syntax.Call:
+		return s.call(n)
+	}
+	return value{}, fmt.Errorf("models: unknown expression node %T", e)
+}
+
+func (s *scope) ident(n *syntax.Ident) (value, error) {
+	sym, ok := s.syms[n.Name]
+	if !ok {
+		u, ok := units.Lookup(n.Name)
+		if !ok {
+			return value{}, errorf(n.Pos, "unknown name %q%s", n.Name, s.suggest(n.Name))
+		}
+		return value{reg: s.b.Const(u.Internal()), dim: u.Dim}, nil
+	}
+	if sym.expr == nil {
+		return value{reg: sym.reg, dim: sym.dim, bool: sym.bool}, nil
+	}
+	if s.active[n.Name] {
+		return value{}, errorf(n.Pos, "subexpression %q refers to itself", n.Name)
+	}
+	s.active[n.Name] = true
+	defer delete(s.active, n.Name)
+	v, err := s.lower(sym.expr)
+	if err != nil {
+		return value{}, err
+	}
+	if v.bool != sym.bool || !v.bool && !v.dim.Equal(sym.dim) {
+		return value{}, errorf(sym.expr.Position(), "%s is declared %s but its expression is %s", n.Name, kindOf(sym.bool, sym.dim), kindOf(v.bool, v.dim))
+	}
+	v.isNum = false
+	return v, nil
+}
+
+func kindOf(isBool bool, d units.Dim) string {
+	if isBool {
+		return "a condition (boolean)"
+	}
+	return "in " + d.String()
+}
+
+// suggest names a close match among the scope's names, for error messages.
+func (s *scope) suggest(name string) string {
+	for known := range s.syms {
+		if strings.EqualFold(known, name) {
+			return fmt.Sprintf("; did you mean %q?", known)
+		}
+	}
+	return ""
+}
+
+func numeric(pos syntax.Pos, op string, vs ...value) error {
+	for _, v := range vs {
+		if v.bool {
+			return errorf(pos, "%q needs numbers, not a condition", op)
+		}
+	}
+	return nil
+}
+
+func sameDim(pos syntax.Pos, op string, x, y value) error {
+	if !x.dim.Equal(y.dim) {
+		return errorf(pos, "the two sides of %q have different dimensions: %s and %s", op, x.dim, y.dim)
+	}
+	return nil
+}
+
+var comparisons = map[string]ir.Op{"<": ir.OpLt, "<=": ir.OpLe, ">": ir.OpGt, ">=": ir.OpGe, "==": ir.OpEq, "!=": ir.OpNe}
+
+func (s *scope) binary(n *syntax.Binary) (value, error) {
+	b := s.b
+	x, err := s.lower(n.X)
+	if err != nil {
+		return value{}, err
+	}
+	y, err := s.lower(n.Y)
+	if err != nil {
+		return value{}, err
+	}
+	switch n.Op {
+	case "and", "or":
+		if !x.bool || !y.bool {
+			return value{}, errorf(n.Pos, "%q needs conditions on both sides", n.Op)
+		}
+		op := ir.OpAnd
+		if n.Op == "or" {
+			op = ir.OpOr
+		}
+		return value{reg: b.Op2(op, x.reg, y.reg), bool: true}, nil
+	}
+	if err := numeric(n.Pos, n.Op, x, y); err != nil {
+		return value{}, err
+	}
+	if op, ok := comparisons[n.Op]; ok {
+		if err := sameDim(n.Pos, n.Op, x, y); err != nil {
+			return value{}, err
+		}
+		return value{reg: b.Op2(op, x.reg, y.reg), bool: true}, nil
+	}
+	switch n.Op {
+	case "+", "-":
+		if err := sameDim(n.Pos, n.Op, x, y); err != nil {
+			return value{}, err
+		}
+		op := ir.OpAdd
+		if n.Op == "-" {
+			op = ir.OpSub
+		}
+		return value{reg: b.Op2(op, x.reg, y.reg), dim: x.dim}, nil
+	case "*":
+		return value{reg: b.Op2(ir.OpMul, x.reg, y.reg), dim: x.dim.Mul(y.dim)}, nil
+	case "/":
+		return value{reg: b.Op2(ir.OpDiv, x.reg, y.reg), dim: x.dim.Div(y.dim)}, nil
+	case "//", "%":
+		if err := sameDim(n.Pos, n.Op, x, y); err != nil {
+			return value{}, err
+		}
+		q := b.Op1(ir.OpFloor, b.Op2(ir.OpDiv, x.reg, y.reg))
+		if n.Op == "//" {
+			return value{reg: q, dim: units.Dimensionless}, nil
+		}
+		// Python's modulo: x - floor(x/y)*y, with the sign of y.
+		return value{reg: b.Op2(ir.OpSub, x.reg, b.Op2(ir.OpMul, q, y.reg)), dim: x.dim}, nil
+	case "**":
+		return s.power(n, x, y)
+	}
+	return value{}, errorf(n.Pos, "unknown operator %q", n.Op)
+}
+
+// maxIntPower is the largest integer exponent written out as products.
+const maxIntPower = 8
+
+// power lowers x**y: small integer exponents become products (exact for
+// negative bases, as in n**4 of Hodgkin–Huxley), others use pow.
+func (s *scope) power(n *syntax.Binary, x, y value) (value, error) {
+	b := s.b
+	if !y.dim.IsDimensionless() {
+		return value{}, errorf(n.Pos, "the exponent of \"**\" must be dimensionless, not %s", y.dim)
+	}
+	if !y.isNum {
+		if !x.dim.IsDimensionless() {
+			return value{}, errorf(n.Pos, "a quantity in %s can only be raised to a constant power", x.dim)
+		}
+		return value{reg: b.Op2(ir.OpPow, x.reg, y.reg)}, nil
+	}
+	k := y.num
+	if k == math.Trunc(k) && math.Abs(k) <= maxIntPower && k != 0 {
+		r := x.reg
+		for i := 1; i < int(math.Abs(k)); i++ {
+			r = b.Op2(ir.OpMul, r, x.reg)
+		}
+		if k < 0 {
+			r = b.Op2(ir.OpDiv, b.Const(1), r)
+		}
+		return value{reg: r, dim: x.dim.Pow(int(k), 1)}, nil
+	}
+	num, den, ok := rational(k)
+	if !ok && !x.dim.IsDimensionless() {
+		return value{}, errorf(n.Pos, "cannot raise a quantity in %s to the power %v", x.dim, k)
+	}
+	return value{reg: b.Op2(ir.OpPow, x.reg, y.reg), dim: x.dim.Pow(num, den)}, nil
+}
+
+// rational writes k as num/den with a small denominator.
+func rational(k float64) (num, den int, ok bool) {
+	for den = 1; den <= 12; den++ {
+		if v := k * float64(den); v == math.Trunc(v) && math.Abs(v) < 1e6 {
+			return int(v), den, true
+		}
+	}
+	return 0, 1, false
+}
+
+// funcArity lists the functions of the language with their argument counts.
+var funcArity = map[string]int{"exp": 1, "log": 1, "sin": 1, "cos": 1, "tanh": 1, "sqrt": 1, "abs": 1, "floor": 1,
+	"ceil": 1, "int": 1, "clip": 3, "rand": 0, "randn": 0}
+
+// unaryFuncs are the functions of one dimensionless number.
+var unaryFuncs = map[string]ir.Op{"exp": ir.OpExp, "log": ir.OpLog, "sin": ir.OpSin, "cos": ir.OpCos, "tanh": ir.OpTanh}
+
+func (s *scope) call(n *syntax.Call) (value, error) {
+	b := s.b
+	args := make([]value, len(n.Args))
+	for i, a := range n.Args {
+		v, err := s.lower(a)
+		if err != nil {
+			return value{}, err
+		}
+		if v.bool {
+			return value{}, errorf(a.Position(), "argument %d of %s() is a condition, not a number", i+1, n.Func)
+		}
+		args[i] = v
+	}
+	count, known := funcArity[n.Func]
+	if !known {
+		return value{}, errorf(n.Pos, "unknown function %s()", n.Func)
+	}
+	if len(args) != count {
+		return value{}, errorf(n.Pos, "%s() takes %d arguments, got %d", n.Func, count, len(args))
+	}
+	if op, ok := unaryFuncs[n.Func]; ok {
+		if !args[0].dim.IsDimensionless() {
+			return value{}, errorf(n.Pos, "the argument of %s() must be dimensionless, not %s", n.Func, args[0].dim)
+		}
+		return value{reg: b.Op1(op, args[0].reg)}, nil
+	}
+	switch n.Func {
+	case "sqrt":
+		return value{reg: b.Op1(ir.OpSqrt, args[0].reg), dim: args[0].dim.Pow(1, 2)}, nil
+	case "abs":
+		return value{reg: b.Op1(ir.OpAbs, args[0].reg), dim: args[0].dim}, nil
+	case "floor", "ceil", "int":
+		op := map[string]ir.Op{"floor": ir.OpFloor, "ceil": ir.OpCeil, "int": ir.OpTrunc}[n.Func]
+		return value{reg: b.Op1(op, args[0].reg), dim: args[0].dim}, nil
+	case "clip":
+		x, lo, hi := args[0], args[1], args[2]
+		if !x.dim.Equal(lo.dim) || !x.dim.Equal(hi.dim) {
+			return value{}, errorf(n.Pos, "clip() needs its three arguments in one dimension, got %s, %s and %s", x.dim, lo.dim, hi.dim)
+		}
+		return value{reg: b.Op2(ir.OpMin, b.Op2(ir.OpMax, x.reg, lo.reg), hi.reg), dim: x.dim}, nil
+	case "rand":
+		return value{reg: b.Rand()}, nil
+	}
+	return value{reg: b.Randn()}, nil
+}

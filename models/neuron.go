@@ -1,0 +1,370 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spikevk/spikevk/models/integrate"
+	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/syntax"
+	"github.com/spikevk/spikevk/models/units"
+)
+
+// NeuronSpec is a neuron model as a user writes it.
+type NeuronSpec struct {
+	File       string  // for error positions
+	Equations  string  // Brian2 equations
+	Threshold  string  // a condition, e.g. "v > -50*mV"; empty: no spikes
+	Reset      string  // statements run after a spike, e.g. "v = -65*mV"
+	Refractory string  // a duration, e.g. "2*ms"; empty: none
+	Method     string  // integration method; empty: exponential_euler where it applies, else euler
+	DT         float64 // time step in ms
+}
+
+// Var is a state variable or parameter of a compiled model.
+type Var struct {
+	Name string
+	Dim  units.Dim
+	Bool bool // a boolean ("boolean" unit)
+}
+
+// Neuron is a compiled neuron model.
+type Neuron struct {
+	States []Var       // integrated or assigned variables, in declaration order
+	Params []Var       // parameters, in declaration order
+	Method string      // the integration method used
+	Step   *ir.Program // one time step; see Compile
+	// RefractorySteps is the number of steps a neuron stays refractory
+	// after a spike (0: no refractoriness).
+	RefractorySteps int
+}
+
+// Names of the special inputs and outputs of a step program.
+const (
+	InputTime   = "t"           // time at the start of the step, in ms
+	InputIndex  = "i"           // the neuron's index in its group
+	Refractory  = "_refractory" // steps of refractoriness left (input and output)
+	OutputSpike = "_spike"      // 1 when the neuron spiked in this step
+)
+
+// Compile checks spec and builds its step program. The program's inputs
+// are the states, the parameters, InputTime, InputIndex and, with a
+// refractory period, Refractory; its outputs are the states' new values,
+// OutputSpike and, with a refractory period, Refractory.
+//
+// One step follows Brian2: the refractory count goes down; the equations
+// are integrated (those marked "unless refractory" hold still while the
+// count is above zero); the threshold is tested (not while refractory);
+// the reset runs for neurons that spiked, and their count is set to
+// RefractorySteps.
+func Compile(spec NeuronSpec) (*Neuron, error) {
+	if !(spec.DT > 0) || math.IsInf(spec.DT, 0) {
+		return nil, fmt.Errorf("models: time step %v ms must be positive", spec.DT)
+	}
+	eqs, err := syntax.ParseEquations(spec.Equations, spec.File)
+	if err != nil {
+		return nil, err
+	}
+	b := ir.NewBuilder()
+	s := newScope(b)
+	n := &Neuron{}
+	var diffs []*syntax.Equation
+	declared := map[string]*syntax.Equation{}
+	for _, eq := range eqs.Eqs {
+		declared[eq.Var] = eq
+	}
+	// Declarations first, so that equations may use names defined below them.
+	for _, eq := range eqs.Eqs {
+		v, err := declare(eq)
+		if err != nil {
+			return nil, err
+		}
+		if _, isUnit := units.Lookup(eq.Var); isUnit {
+			return nil, errorf(eq.Pos, "%q is the name of a unit; choose another name", eq.Var)
+		}
+		if _, isFunc := funcArity[eq.Var]; isFunc {
+			return nil, errorf(eq.Pos, "%q is the name of a function; choose another name", eq.Var)
+		}
+		switch eq.Kind {
+		case syntax.Parameter:
+			n.Params = append(n.Params, v)
+			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(eq.Var)}
+		case syntax.Differential:
+			if v.Bool {
+				return nil, errorf(eq.UnitPos, "a differential equation cannot be boolean")
+			}
+			n.States = append(n.States, v)
+			diffs = append(diffs, eq)
+			s.syms[eq.Var] = &symbol{dim: v.Dim, reg: b.Input(eq.Var)}
+		case syntax.Subexpression:
+			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr}
+		}
+	}
+	for _, name := range []string{InputTime, InputIndex} {
+		if _, taken := declared[name]; taken {
+			return nil, errorf(declared[name].Pos, "%q is a reserved name", name)
+		}
+	}
+	tReg := b.Input(InputTime)
+	s.syms[InputTime] = &symbol{dim: units.BaseDim(units.Time), reg: tReg}
+	s.syms["dt"] = &symbol{dim: units.BaseDim(units.Time), reg: b.Const(spec.DT)}
+	s.syms[InputIndex] = &symbol{reg: b.Input(InputIndex)}
+	if err := checkSubexpressions(s, eqs); err != nil {
+		return nil, err
+	}
+
+	var notRefr ir.Reg
+	haveRefr := spec.Refractory != ""
+	var count ir.Reg
+	if haveRefr {
+		steps, err := refractorySteps(s, spec)
+		if err != nil {
+			return nil, err
+		}
+		n.RefractorySteps = steps
+		count = b.Op2(ir.OpSub, b.Input(Refractory), b.Const(1))
+		count = b.Op2(ir.OpMax, count, b.Const(0))
+		notRefr = b.Op2(ir.OpLe, count, b.Const(0))
+	}
+
+	next, err := integrateStates(b, s, n, spec, diffs)
+	if err != nil {
+		return nil, err
+	}
+	for i, eq := range diffs {
+		if haveRefr && eq.HasFlag("unless refractory") {
+			next[i] = b.Select(notRefr, next[i], s.syms[eq.Var].reg)
+		}
+	}
+	// Threshold and reset see the integrated values.
+	for i, eq := range diffs {
+		s.syms[eq.Var] = &symbol{dim: n.States[i].Dim, reg: next[i]}
+	}
+	spike := b.Op2(ir.OpLt, b.Const(1), b.Const(0)) // false
+	if spec.Threshold != "" {
+		spike, err = condition(s, spec.Threshold, spec.File, "threshold")
+		if err != nil {
+			return nil, err
+		}
+		if haveRefr {
+			spike = b.Op2(ir.OpAnd, spike, notRefr)
+		}
+	}
+	if err := reset(s, spec, spike, n); err != nil {
+		return nil, err
+	}
+	for _, v := range n.States {
+		b.Output(v.Name, s.syms[v.Name].reg)
+	}
+	b.Output(OutputSpike, spike)
+	if haveRefr {
+		b.Output(Refractory, b.Select(spike, b.Const(float64(n.RefractorySteps)), count))
+	}
+	n.Step = b.Program()
+	return n, nil
+}
+
+// declare reads an equation's unit field.
+func declare(eq *syntax.Equation) (Var, error) {
+	v := Var{Name: eq.Var}
+	switch eq.Unit {
+	case "boolean":
+		v.Bool = true
+		return v, nil
+	case "integer":
+		return v, nil
+	}
+	u, err := units.Parse(eq.Unit)
+	if err != nil {
+		return v, errorf(eq.UnitPos, "%v", err)
+	}
+	v.Dim = u.Dim
+	return v, nil
+}
+
+// checkSubexpressions lowers every subexpression once, so that their
+// errors are reported even when nothing uses them.
+func checkSubexpressions(s *scope, eqs *syntax.Equations) error {
+	for _, eq := range eqs.Eqs {
+		if eq.Kind == syntax.Subexpression {
+			if _, err := s.ident(&syntax.Ident{Name: eq.Var, Pos: eq.Pos}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// integrateStates emits the integrated values of the differential
+// equations with the chosen or default method.
+func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs []*syntax.Equation) ([]ir.Reg, error) {
+	names := make([]string, len(diffs))
+	x := make([]ir.Reg, len(diffs))
+	for i, eq := range diffs {
+		names[i], x[i] = eq.Var, s.syms[eq.Var].reg
+	}
+	// Check dimensions once, and find out whether exponential Euler applies.
+	rates := make([]ir.Reg, len(diffs))
+	for i, eq := range diffs {
+		v, err := s.lower(eq.Expr)
+		if err != nil {
+			return nil, err
+		}
+		want := n.States[i].Dim.Div(units.BaseDim(units.Time))
+		if v.bool || !v.dim.Equal(want) {
+			return nil, errorf(eq.Expr.Position(), "d%s/dt must be in %s (%s per second), but the right-hand side is %s",
+				eq.Var, want, n.States[i].Dim, kindOf(v.bool, v.dim))
+		}
+		rates[i] = v.reg
+	}
+	method := integrate.ExponentialEuler
+	if spec.Method != "" {
+		m, err := integrate.ParseMethod(spec.Method)
+		if err != nil {
+			return nil, fmt.Errorf("models: %w", err)
+		}
+		method = m
+	} else {
+		for i := range diffs {
+			if _, _, ok := b.Linear(rates[i], x[i]); !ok {
+				method = integrate.Euler
+			}
+		}
+	}
+	n.Method = method.String()
+	f := func(b *ir.Builder, xs []ir.Reg, t ir.Reg) []ir.Reg {
+		// Rebind the states (and t) and lower the right-hand sides again;
+		// the builder shares identical instructions, so stage 1 costs nothing.
+		saved := map[string]*symbol{}
+		for i, eq := range diffs {
+			saved[eq.Var] = s.syms[eq.Var]
+			s.syms[eq.Var] = &symbol{dim: n.States[i].Dim, reg: xs[i]}
+		}
+		saved[InputTime] = s.syms[InputTime]
+		s.syms[InputTime] = &symbol{dim: units.BaseDim(units.Time), reg: t}
+		out := make([]ir.Reg, len(diffs))
+		for i, eq := range diffs {
+			v, _ := s.lower(eq.Expr) // checked above
+			out[i] = v.reg
+		}
+		for name, sym := range saved {
+			s.syms[name] = sym
+		}
+		return out
+	}
+	return integrate.Step(b, method, names, x, s.syms[InputTime].reg, s.syms["dt"].reg, f)
+}
+
+// condition lowers a threshold-like condition.
+func condition(s *scope, src, file, what string) (ir.Reg, error) {
+	e, err := syntax.ParseExprAt(src, syntax.Pos{File: file + " (" + what + ")", Line: 1, Col: 1})
+	if err != nil {
+		return 0, err
+	}
+	v, err := s.lower(e)
+	if err != nil {
+		return 0, err
+	}
+	if !v.bool {
+		return 0, errorf(e.Position(), "the %s must be a condition such as \"v > -50*mV\", not a number", what)
+	}
+	return v.reg, nil
+}
+
+// refractorySteps reads the refractory period, a duration, in steps.
+func refractorySteps(s *scope, spec NeuronSpec) (int, error) {
+	pos := syntax.Pos{File: spec.File + " (refractory)", Line: 1, Col: 1}
+	e, err := syntax.ParseExprAt(spec.Refractory, pos)
+	if err != nil {
+		return 0, err
+	}
+	for _, name := range syntax.Identifiers(e) {
+		if _, ok := units.Lookup(name); !ok {
+			return 0, errorf(pos, "the refractory period must be a constant duration such as \"2*ms\"; %q is not a unit", name)
+		}
+	}
+	v, err := s.lower(e)
+	if err != nil {
+		return 0, err
+	}
+	if v.bool || !v.dim.Equal(units.BaseDim(units.Time)) {
+		return 0, errorf(pos, "the refractory period must be a duration, not %s", kindOf(v.bool, v.dim))
+	}
+	ms, err := constantValue(s.b, v.reg)
+	if err != nil {
+		return 0, errorf(pos, "the refractory period: %v", err)
+	}
+	steps := math.Round(ms / spec.DT)
+	if ms < 0 || math.Abs(steps*spec.DT-ms) > 1e-6*math.Max(ms, spec.DT) {
+		return 0, errorf(pos, "the refractory period %g ms is not a whole number of time steps of %g ms", ms, spec.DT)
+	}
+	return int(steps), nil
+}
+
+// constantValue evaluates a register that depends on no input.
+func constantValue(b *ir.Builder, r ir.Reg) (float64, error) {
+	if !b.IsConstant(r) {
+		return 0, fmt.Errorf("must be a constant")
+	}
+	p := b.Snapshot(r)
+	inputs := make([][]float32, len(p.Inputs)) // unused by r
+	for k := range inputs {
+		inputs[k] = []float32{0}
+	}
+	out := []float32{0}
+	if err := ir.NewEvaluator(p).Run(1, inputs, [][]float32{out}, ir.RNG{}); err != nil {
+		return 0, err
+	}
+	return float64(out[0]), nil
+}
+
+// reset lowers the reset statements, each applied only where spike holds;
+// later statements see the values earlier ones assigned.
+func reset(s *scope, spec NeuronSpec, spike ir.Reg, n *Neuron) error {
+	if spec.Reset == "" {
+		return nil
+	}
+	stmts, err := syntax.ParseStatementsAt(spec.Reset, syntax.Pos{File: spec.File + " (reset)", Line: 1, Col: 1})
+	if err != nil {
+		return err
+	}
+	isState := map[string]bool{}
+	for _, v := range n.States {
+		isState[v.Name] = true
+	}
+	b := s.b
+	for _, st := range stmts {
+		if !isState[st.Var] {
+			return errorf(st.Pos, "the reset can only assign state variables (%s is not one)", st.Var)
+		}
+		sym := s.syms[st.Var]
+		v, err := s.lower(st.Expr)
+		if err != nil {
+			return err
+		}
+		if v.bool || !v.dim.Equal(sym.dim) && st.Op != "*=" && st.Op != "/=" {
+			return errorf(st.Pos, "%s is in %s but the value assigned is %s", st.Var, sym.dim, kindOf(v.bool, v.dim))
+		}
+		val := v.reg
+		switch st.Op {
+		case "=":
+		case "+=":
+			val = b.Op2(ir.OpAdd, sym.reg, v.reg)
+		case "-=":
+			val = b.Op2(ir.OpSub, sym.reg, v.reg)
+		case "*=", "/=":
+			if !v.dim.IsDimensionless() {
+				return errorf(st.Pos, "%s %s needs a dimensionless factor, not %s", st.Var, st.Op, v.dim)
+			}
+			op := ir.OpMul
+			if st.Op == "/=" {
+				op = ir.OpDiv
+			}
+			val = b.Op2(op, sym.reg, v.reg)
+		default:
+			return errorf(st.Pos, "the reset does not support %q", st.Op)
+		}
+		s.syms[st.Var] = &symbol{dim: sym.dim, reg: b.Select(spike, val, sym.reg)}
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package models
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// sim runs a compiled neuron on the CPU for steps steps. state and params
+// map names to per-neuron values; it returns the final states and the steps
+// at which each neuron spiked.
+func sim(t *testing.T, n *Neuron, dt float64, size, steps int, state, params map[string][]float32) (map[string][]float32, [][]int) {
+	t.Helper()
+	p := n.Step
+	ev := newEvaluator(p)
+	vals := map[string][]float32{}
+	for k, v := range state {
+		vals[k] = append([]float32(nil), v...)
+	}
+	for k, v := range params {
+		vals[k] = v
+	}
+	vals[InputIndex] = make([]float32, size)
+	for i := range size {
+		vals[InputIndex][i] = float32(i)
+	}
+	vals[InputTime] = make([]float32, size)
+	if n.RefractorySteps > 0 {
+		vals[Refractory] = make([]float32, size)
+	}
+	spikes := make([][]int, size)
+	for s := range steps {
+		for i := range size {
+			vals[InputTime][i] = float32(float64(s) * dt)
+		}
+		out := ev.run(t, size, vals)
+		for k, o := range out {
+			if k == OutputSpike {
+				for i, x := range o {
+					if x != 0 {
+						spikes[i] = append(spikes[i], s)
+					}
+				}
+				continue
+			}
+			copy(vals[k], o)
+		}
+	}
+	final := map[string][]float32{}
+	for _, v := range n.States {
+		final[v.Name] = vals[v.Name]
+	}
+	return final, spikes
+}
+
+func TestLIFDecaysExponentially(t *testing.T) {
+	n, err := Compile(NeuronSpec{Equations: "dv/dt = -v/tau : volt\ntau : second", DT: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Method != "exponential_euler" {
+		t.Errorf("method %s, want exponential_euler", n.Method)
+	}
+	final, _ := sim(t, n, 0.1, 1, 1000, map[string][]float32{"v": {1}}, map[string][]float32{"tau": {10}})
+	want := math.Exp(-100.0 / 10)
+	if got := float64(final["v"][0]); math.Abs(got-want) > 2e-4*want {
+		t.Errorf("v(100 ms) = %g, want %g", got, want)
+	}
+}
+
+// TestLIFFiresRegularly: dv/dt = (EL - v + R*I)/tau from EL with threshold
+// Vt fires every tau*ln(RI/(RI - (Vt - EL))) plus the refractory period.
+func TestLIFFiresRegularly(t *testing.T) {
+	spec := NeuronSpec{
+		Equations:  "dv/dt = (EL - v + R*I)/tau : volt (unless refractory)\nEL : volt\nR : ohm\nI : amp\ntau : second",
+		Threshold:  "v > -50*mV",
+		Reset:      "v = EL",
+		Refractory: "2*ms",
+		DT:         0.1,
+	}
+	n, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.RefractorySteps != 20 {
+		t.Errorf("refractory steps %d, want 20", n.RefractorySteps)
+	}
+	// R = 0.1 GOhm (100 Mohm), I = 200 pA: R*I = 20 mV; EL = -65 mV.
+	_, spikes := sim(t, n, 0.1, 1, 2000, map[string][]float32{"v": {-65}},
+		map[string][]float32{"EL": {-65}, "R": {0.1}, "I": {200}, "tau": {10}})
+	if len(spikes[0]) < 5 {
+		t.Fatalf("%d spikes in 200 ms", len(spikes[0]))
+	}
+	isi := 10*math.Log(20.0/(20-15)) + 2 // ms
+	for k := 1; k < len(spikes[0]); k++ {
+		got := float64(spikes[0][k]-spikes[0][k-1]) * 0.1
+		if math.Abs(got-isi) > 0.15 {
+			t.Errorf("interval %d: %.1f ms, want %.2f ms (±1 step)", k, got, isi)
+		}
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	base := NeuronSpec{DT: 0.1, File: "m.eqs"}
+	for _, tc := range []struct {
+		name string
+		spec NeuronSpec
+		msg  string
+	}{
+		{"dimension of rhs", NeuronSpec{Equations: "dv/dt = v : volt"},
+			"m.eqs:1:9: dv/dt must be in V/s (V per second), but the right-hand side is in V"},
+		{"adding volts and amps", NeuronSpec{Equations: "dv/dt = (v + I)/tau : volt\nI : amp\ntau : second"},
+			`m.eqs:1:12: the two sides of "+" have different dimensions: V and A`},
+		{"unknown name", NeuronSpec{Equations: "dv/dt = -v/taum : volt\ntau : second"},
+			`m.eqs:1:12: unknown name "taum"`},
+		{"unit as name", NeuronSpec{Equations: "dmV/dt = 0*mV/ms : volt"},
+			`"mV" is the name of a unit`},
+		{"unit field", NeuronSpec{Equations: "dv/dt = 0*mV/ms : volts"},
+			`m.eqs:1:19: unit "volts" at column 1: unknown unit "volts"; did you mean "volt"?`},
+		{"explicit exponential euler on nonlinear", NeuronSpec{Equations: "dv/dt = v*v/(mV*ms) : volt", Method: "exponential_euler"},
+			"dv/dt is not linear in v"},
+		{"unknown method", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Method: "heun"},
+			`unknown integration method "heun"`},
+		{"threshold not a condition", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Threshold: "v + 1*mV"},
+			"the threshold must be a condition"},
+		{"threshold dimensions", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Threshold: "v > 1*ms"},
+			`the two sides of ">" have different dimensions: V and s`},
+		{"reset of a parameter", NeuronSpec{Equations: "dv/dt = -v/tau : volt\ntau : second", Threshold: "v > 1*mV", Reset: "tau = 1*ms"},
+			"the reset can only assign state variables (tau is not one)"},
+		{"reset dimensions", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Threshold: "v > 1*mV", Reset: "v = 3*nA"},
+			"v is in V but the value assigned is in A"},
+		{"refractory not whole steps", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Refractory: "0.25*ms", DT: 0.1},
+			"not a whole number of time steps"},
+		{"refractory not a duration", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Refractory: "2*mV"},
+			"must be a duration"},
+		{"subexpression cycle", NeuronSpec{Equations: "dv/dt = a/ms : volt\na = b : volt\nb = a : volt"},
+			`subexpression "a" refers to itself`},
+		{"exp of volts", NeuronSpec{Equations: "dv/dt = exp(v)*mV/ms : volt"},
+			"the argument of exp() must be dimensionless, not V"},
+		{"power of a quantity by a variable", NeuronSpec{Equations: "dv/dt = v**k/ms : volt\nk : 1"},
+			"can only be raised to a constant power"},
+		{"syntax error", NeuronSpec{Equations: "dv/dt = (v : volt"}, "m.eqs:1:"},
+		{"bad dt", NeuronSpec{Equations: "dv/dt = -v/ms : volt", DT: -1}, "must be positive"},
+	} {
+		spec := tc.spec
+		spec.File = base.File
+		if spec.DT == 0 {
+			spec.DT = base.DT
+		}
+		_, err := Compile(spec)
+		if err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: err = %v\nwant one containing %q", tc.name, err, tc.msg)
+		}
+	}
+}
