@@ -254,7 +254,7 @@ func rational(k float64) (num, den int, ok bool) {
 }
 
 // funcArity lists the functions of the language with their argument counts.
-var funcArity = map[string]int{"exp": 1, "log": 1, "sin": 1, "cos": 1, "tanh": 1, "sqrt": 1, "abs": 1, "floor": 1,
+var funcArity = map[string]int{"exp": 1, "exprel": 1, "log": 1, "sin": 1, "cos": 1, "tanh": 1, "sqrt": 1, "abs": 1, "floor": 1,
 	"ceil": 1, "int": 1, "clip": 3, "rand": 0, "randn": 0}
 
 // unaryFuncs are the functions of one dimensionless number.
@@ -287,6 +287,11 @@ func (s *scope) call(n *syntax.Call) (value, error) {
 		return value{reg: b.Op1(op, args[0].reg)}, nil
 	}
 	switch n.Func {
+	case "exprel":
+		if !args[0].dim.IsDimensionless() {
+			return value{}, errorf(n.Pos, "the argument of exprel() must be dimensionless, not %s", args[0].dim)
+		}
+		return value{reg: b.Exprel(args[0].reg)}, nil
 	case "sqrt":
 		return value{reg: b.Op1(ir.OpSqrt, args[0].reg), dim: args[0].dim.Pow(1, 2)}, nil
 	case "abs":

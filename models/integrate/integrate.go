@@ -97,8 +97,8 @@ func rk4(b *ir.Builder, x []ir.Reg, t, dt ir.Reg, f RHS) []ir.Reg {
 //
 //	x ← x + (a·x + c)·dt·φ(a·dt),  φ(z) = (eᶻ − 1)/z,
 //
-// which equals Brian's −c/a + (x + c/a)·e^(a·dt) but stays finite at a = 0.
-// φ uses its Taylor series for |z| < 0.1, where eᶻ − 1 would cancel.
+// which equals Brian's −c/a + (x + c/a)·e^(a·dt) but stays finite at a = 0
+// (φ is Builder.Exprel).
 func exponentialEuler(b *ir.Builder, names []string, x []ir.Reg, t, dt ir.Reg, f RHS) ([]ir.Reg, error) {
 	d := f(b, x, t)
 	out := make([]ir.Reg, len(x))
@@ -108,20 +108,8 @@ func exponentialEuler(b *ir.Builder, names []string, x []ir.Reg, t, dt ir.Reg, f
 			return nil, fmt.Errorf("exponential_euler: d%s/dt is not linear in %s; use euler, rk2 or rk4", names[i], names[i])
 		}
 		z := b.Op2(ir.OpMul, a, dt)
-		step := b.Op2(ir.OpMul, d[i], b.Op2(ir.OpMul, dt, phi(b, z)))
+		step := b.Op2(ir.OpMul, d[i], b.Op2(ir.OpMul, dt, b.Exprel(z)))
 		out[i] = b.Op2(ir.OpAdd, x[i], step)
 	}
 	return out, nil
-}
-
-// phi emits (eᶻ − 1)/z: 1 + z/2 + z²/6 + z³/24 + z⁴/120 for |z| < 0.1
-// (error below z⁵/720 ≈ 1.4e-8), the quotient otherwise.
-func phi(b *ir.Builder, z ir.Reg) ir.Reg {
-	series := b.Const(1.0 / 120)
-	for _, k := range []float64{1.0 / 24, 1.0 / 6, 0.5, 1} {
-		series = b.Op2(ir.OpAdd, b.Const(k), b.Op2(ir.OpMul, z, series))
-	}
-	quotient := b.Op2(ir.OpDiv, b.Op2(ir.OpSub, b.Op1(ir.OpExp, z), b.Const(1)), z)
-	small := b.Op2(ir.OpLt, b.Op1(ir.OpAbs, z), b.Const(0.1))
-	return b.Select(small, series, quotient)
 }

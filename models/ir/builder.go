@@ -159,3 +159,16 @@ func (b *Builder) IsConstant(r Reg) bool {
 	}
 	return true
 }
+
+// Exprel emits (eᶻ − 1)/z, which is 1 at z = 0: the series
+// 1 + z/2 + z²/6 + z³/24 + z⁴/120 for |z| < 0.1 (error below z⁵/720 ≈
+// 1.4e-8), where eᶻ − 1 would cancel, and the quotient elsewhere.
+func (b *Builder) Exprel(z Reg) Reg {
+	series := b.Const(1.0 / 120)
+	for _, k := range []float64{1.0 / 24, 1.0 / 6, 0.5, 1} {
+		series = b.Op2(OpAdd, b.Const(k), b.Op2(OpMul, z, series))
+	}
+	quotient := b.Op2(OpDiv, b.Op2(OpSub, b.Op1(OpExp, z), b.Const(1)), z)
+	small := b.Op2(OpLt, b.Op1(OpAbs, z), b.Const(0.1))
+	return b.Select(small, series, quotient)
+}
