@@ -19,6 +19,21 @@ type NeuronSpec struct {
 	Refractory string  // a duration, e.g. "2*ms"; empty: none
 	Method     string  // integration method; empty: exponential_euler where it applies, else euler
 	DT         float64 // time step in ms
+
+	// Where each text starts in File, for error positions; the zero Pos
+	// means line 1, column 1 of a text of its own.
+	EquationsAt, ThresholdAt, ResetAt, RefractoryAt syntax.Pos
+}
+
+// at returns p, or the start of a text labelled what in file.
+func at(p syntax.Pos, file, what string) syntax.Pos {
+	if p.Line > 0 {
+		return p
+	}
+	if what != "" {
+		file += " (" + what + ")"
+	}
+	return syntax.Pos{File: file, Line: 1, Col: 1}
 }
 
 // Var is a state variable or parameter of a compiled model.
@@ -34,6 +49,10 @@ type Neuron struct {
 	Params []Var       // parameters, in declaration order
 	Method string      // the integration method used
 	Step   *ir.Program // one time step; see Compile
+	// Rates has the inputs of Step and, for each differential equation
+	// linear in its own variable x, an output named x with ∂(dx/dt)/∂x in
+	// 1/ms: positive means the variable runs away from a fixed point.
+	Rates *ir.Program
 	// RefractorySteps is the number of steps a neuron stays refractory
 	// after a spike (0: no refractoriness).
 	RefractorySteps int
@@ -61,7 +80,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	if !(spec.DT > 0) || math.IsInf(spec.DT, 0) {
 		return nil, fmt.Errorf("models: time step %v ms must be positive", spec.DT)
 	}
-	eqs, err := syntax.ParseEquations(spec.Equations, spec.File)
+	eqs, err := syntax.ParseEquationsAt(spec.Equations, at(spec.EquationsAt, spec.File, ""))
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +161,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	}
 	spike := b.Op2(ir.OpLt, b.Const(1), b.Const(0)) // false
 	if spec.Threshold != "" {
-		spike, err = condition(s, spec.Threshold, spec.File, "threshold")
+		spike, err = condition(s, spec.Threshold, at(spec.ThresholdAt, spec.File, "threshold"), "threshold")
 		if err != nil {
 			return nil, err
 		}
@@ -218,18 +237,21 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 		rates[i] = v.reg
 	}
 	method := integrate.ExponentialEuler
+	var slopes []ir.Output
+	for i := range diffs {
+		if a, _, ok := b.Linear(rates[i], x[i]); ok {
+			slopes = append(slopes, ir.Output{Name: names[i], Reg: a})
+		} else {
+			method = integrate.Euler
+		}
+	}
+	n.Rates = b.Snapshot(slopes...)
 	if spec.Method != "" {
 		m, err := integrate.ParseMethod(spec.Method)
 		if err != nil {
 			return nil, fmt.Errorf("models: %w", err)
 		}
 		method = m
-	} else {
-		for i := range diffs {
-			if _, _, ok := b.Linear(rates[i], x[i]); !ok {
-				method = integrate.Euler
-			}
-		}
 	}
 	n.Method = method.String()
 	f := func(b *ir.Builder, xs []ir.Reg, t ir.Reg) []ir.Reg {
@@ -256,8 +278,8 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 }
 
 // condition lowers a threshold-like condition.
-func condition(s *scope, src, file, what string) (ir.Reg, error) {
-	e, err := syntax.ParseExprAt(src, syntax.Pos{File: file + " (" + what + ")", Line: 1, Col: 1})
+func condition(s *scope, src string, pos syntax.Pos, what string) (ir.Reg, error) {
+	e, err := syntax.ParseExprAt(src, pos)
 	if err != nil {
 		return 0, err
 	}
@@ -273,7 +295,7 @@ func condition(s *scope, src, file, what string) (ir.Reg, error) {
 
 // refractorySteps reads the refractory period, a duration, in steps.
 func refractorySteps(s *scope, spec NeuronSpec) (int, error) {
-	pos := syntax.Pos{File: spec.File + " (refractory)", Line: 1, Col: 1}
+	pos := at(spec.RefractoryAt, spec.File, "refractory")
 	e, err := syntax.ParseExprAt(spec.Refractory, pos)
 	if err != nil {
 		return 0, err
@@ -306,7 +328,7 @@ func constantValue(b *ir.Builder, r ir.Reg) (float64, error) {
 	if !b.IsConstant(r) {
 		return 0, fmt.Errorf("must be a constant")
 	}
-	p := b.Snapshot(r)
+	p := b.Snapshot(ir.Output{Name: "value", Reg: r})
 	inputs := make([][]float32, len(p.Inputs)) // unused by r
 	for k := range inputs {
 		inputs[k] = []float32{0}
@@ -324,7 +346,7 @@ func reset(s *scope, spec NeuronSpec, spike ir.Reg, n *Neuron) error {
 	if spec.Reset == "" {
 		return nil
 	}
-	stmts, err := syntax.ParseStatementsAt(spec.Reset, syntax.Pos{File: spec.File + " (reset)", Line: 1, Col: 1})
+	stmts, err := syntax.ParseStatementsAt(spec.Reset, at(spec.ResetAt, spec.File, "reset"))
 	if err != nil {
 		return err
 	}

@@ -140,10 +140,10 @@ func prune(p *Program) *Program {
 	return out
 }
 
-// Snapshot returns a program with the single output "value" computing
-// register r from the instructions built so far.
-func (b *Builder) Snapshot(r Reg) *Program {
-	p := Program{Code: b.p.Code, Inputs: b.p.Inputs, Outputs: []Output{{Name: "value", Reg: r}}, Draws: b.p.Draws}
+// Snapshot returns a program computing the given outputs from the
+// instructions built so far, leaving the builder's own outputs alone.
+func (b *Builder) Snapshot(outputs ...Output) *Program {
+	p := Program{Code: b.p.Code, Inputs: b.p.Inputs, Outputs: outputs, Draws: b.p.Draws}
 	return prune(&p)
 }
 

@@ -27,18 +27,7 @@ var knownFlags = []string{
 // file names the source in positions and may be empty. The error, if any, is
 // an ErrorList holding the errors found (up to 10).
 func ParseEquations(src string, file string) (*Equations, error) {
-	p := &eqParser{s: newSource(src, Pos{File: file, Line: 1, Col: 1}), seen: map[string]*Equation{}}
-	p.eqs = &Equations{File: file}
-	for off := p.skipBlank(0); off < len(src) && len(p.errs) < maxErrors; off = p.skipBlank(off) {
-		off = p.equation(off)
-	}
-	if len(p.errs) > maxErrors {
-		p.errs = p.errs[:maxErrors]
-	}
-	if len(p.errs) > 0 {
-		return nil, p.errs
-	}
-	return p.eqs, nil
+	return ParseEquationsAt(src, Pos{File: file, Line: 1, Col: 1})
 }
 
 type eqParser struct {
@@ -328,4 +317,22 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// ParseEquationsAt is ParseEquations for a block that starts at position at
+// of a larger file (its first line is at.Line), so that positions and errors
+// point into that file.
+func ParseEquationsAt(src string, at Pos) (*Equations, error) {
+	p := &eqParser{s: newSource(src, at), seen: map[string]*Equation{}}
+	p.eqs = &Equations{File: at.File}
+	for off := p.skipBlank(0); off < len(src) && len(p.errs) < maxErrors; off = p.skipBlank(off) {
+		off = p.equation(off)
+	}
+	if len(p.errs) > maxErrors {
+		p.errs = p.errs[:maxErrors]
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return p.eqs, nil
 }

@@ -1,0 +1,167 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/syntax"
+	"github.com/spikevk/spikevk/models/units"
+)
+
+// Model is a checked model file: the compiled neuron, its default
+// parameters and initial state in internal units, and warnings about
+// likely mistakes.
+type Model struct {
+	File     *File
+	Neuron   *Neuron
+	Defaults map[string]float32 // parameter defaults
+	Initial  map[string]float32 // initial values of the states (0 where none is given)
+	Warnings []Warning
+}
+
+// Warning is a likely mistake that does not stop a model from running.
+type Warning struct {
+	Pos syntax.Pos
+	Msg string
+}
+
+func (w Warning) String() string { return w.Pos.String() + ": warning: " + w.Msg }
+
+// Check compiles a model file for time step dt (ms), evaluates its
+// parameter defaults and initial values, and looks for the mistakes of the
+// seeds: a resting state that runs away (a leak with the wrong sign), a
+// parameter or state never given a value, an initial state above threshold.
+func Check(f *File, dt float64) (*Model, error) {
+	n, err := Compile(f.Spec(dt))
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{File: f, Neuron: n, Defaults: map[string]float32{}, Initial: map[string]float32{}}
+	dims := map[string]Var{}
+	for _, v := range n.Params {
+		dims[v.Name] = v
+	}
+	if err := m.evaluate(f.Parameters, dims, m.Defaults, "parameter"); err != nil {
+		return nil, err
+	}
+	states := map[string]Var{}
+	for _, v := range n.States {
+		states[v.Name] = v
+	}
+	if err := m.evaluate(f.Initial, states, m.Initial, "state variable"); err != nil {
+		return nil, err
+	}
+	start := syntax.Pos{File: f.Path, Line: 1, Col: 1}
+	for _, v := range n.Params {
+		if _, ok := m.Defaults[v.Name]; !ok {
+			m.warn(start, "parameter %s has no default: every group must set it", v.Name)
+		}
+	}
+	for _, v := range n.States {
+		if _, ok := m.Initial[v.Name]; !ok {
+			m.warn(start, "state variable %s has no initial value and starts at 0", v.Name)
+			m.Initial[v.Name] = 0
+		}
+	}
+	return m, m.stability()
+}
+
+func (m *Model) warn(pos syntax.Pos, format string, args ...any) {
+	m.Warnings = append(m.Warnings, Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// evaluate computes settings in order; each may use units and the values
+// of earlier settings and of the defaults.
+func (m *Model) evaluate(settings []Setting, vars map[string]Var, into map[string]float32, what string) error {
+	for _, s := range settings {
+		v, ok := vars[s.Name]
+		if !ok {
+			return posErr(s.Pos, "%s is not a %s of this model", s.Name, what)
+		}
+		e, err := syntax.ParseExprAt(s.Value, s.Pos)
+		if err != nil {
+			return err
+		}
+		b := ir.NewBuilder()
+		sc := newScope(b)
+		for _, known := range []map[string]float32{m.Defaults, into} {
+			for name, val := range known {
+				sc.syms[name] = &symbol{dim: m.dimOf(name), reg: b.Const(float64(val))}
+			}
+		}
+		val, err := sc.lower(e)
+		if err != nil {
+			return err
+		}
+		if val.bool || !val.dim.Equal(v.Dim) {
+			return posErr(s.Pos, "%s is in %s but its value is %s", s.Name, v.Dim, kindOf(val.bool, val.dim))
+		}
+		x, err := constantValue(b, val.reg)
+		if err != nil {
+			return posErr(s.Pos, "the value of %s %v (random draws belong in a network's initial values)", s.Name, err)
+		}
+		into[s.Name] = float32(x)
+	}
+	return nil
+}
+
+func (m *Model) dimOf(name string) units.Dim {
+	for _, vs := range [][]Var{m.Neuron.Params, m.Neuron.States} {
+		for _, v := range vs {
+			if v.Name == name {
+				return v.Dim
+			}
+		}
+	}
+	return units.Dimensionless
+}
+
+// stability evaluates the threshold and the slopes ∂(dx/dt)/∂x at the
+// initial state with the default parameters.
+func (m *Model) stability() error {
+	n := m.Neuron
+	vals := func(p *ir.Program) ([][]float32, bool) {
+		in := make([][]float32, len(p.Inputs))
+		for k, name := range p.Inputs {
+			v, ok := m.Defaults[name]
+			if !ok {
+				v, ok = m.Initial[name]
+			}
+			if !ok && name != InputTime && name != InputIndex && name != Refractory {
+				return nil, false // a parameter without default: nothing to evaluate
+			}
+			in[k] = []float32{v}
+		}
+		return in, true
+	}
+	in, ok := vals(n.Step)
+	if !ok {
+		return nil
+	}
+	out := make([][]float32, len(n.Step.Outputs))
+	for k := range out {
+		out[k] = []float32{0}
+	}
+	if err := ir.NewEvaluator(n.Step).Run(1, in, out, ir.RNG{}); err != nil {
+		return err
+	}
+	for k, o := range n.Step.Outputs {
+		if o.Name == OutputSpike && out[k][0] != 0 {
+			m.warn(m.File.at["threshold"], "the initial state is above the threshold: every neuron spikes in the first step")
+		}
+	}
+	in, _ = vals(n.Rates)
+	out = make([][]float32, len(n.Rates.Outputs))
+	for k := range out {
+		out[k] = []float32{0}
+	}
+	if err := ir.NewEvaluator(n.Rates).Run(1, in, out, ir.RNG{}); err != nil {
+		return err
+	}
+	for k, o := range n.Rates.Outputs {
+		if a := out[k][0]; a > 0 {
+			m.warn(m.File.at["equations"], "d%s/dt grows with %s (slope +%.3g/ms at the initial state): the resting state is unstable; check the sign of the leak term", o.Name, o.Name, a)
+		}
+	}
+	return nil
+}
