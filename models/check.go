@@ -51,15 +51,14 @@ func Check(f *File, dt float64) (*Model, error) {
 	if err := m.evaluate(f.Initial, states, m.Initial, "state variable"); err != nil {
 		return nil, err
 	}
-	start := syntax.Pos{File: f.Path, Line: 1, Col: 1}
 	for _, v := range n.Params {
 		if _, ok := m.Defaults[v.Name]; !ok {
-			m.warn(start, "parameter %s has no default: every group must set it", v.Name)
+			m.warn(v.Pos, "parameter %s has no default: every group must set it", v.Name)
 		}
 	}
 	for _, v := range n.States {
 		if _, ok := m.Initial[v.Name]; !ok {
-			m.warn(start, "state variable %s has no initial value and starts at 0", v.Name)
+			m.warn(v.Pos, "state variable %s has no initial value and starts at 0", v.Name)
 			m.Initial[v.Name] = 0
 		}
 	}
@@ -103,6 +102,15 @@ func (m *Model) evaluate(settings []Setting, vars map[string]Var, into map[strin
 		into[s.Name] = float32(x)
 	}
 	return nil
+}
+
+func (m *Model) stateVar(name string) Var {
+	for _, v := range m.Neuron.States {
+		if v.Name == name {
+			return v
+		}
+	}
+	return Var{}
 }
 
 func (m *Model) dimOf(name string) units.Dim {
@@ -160,7 +168,7 @@ func (m *Model) stability() error {
 	}
 	for k, o := range n.Rates.Outputs {
 		if a := out[k][0]; a > 0 {
-			m.warn(m.File.at["equations"], "d%s/dt grows with %s (slope +%.3g/ms at the initial state): the resting state is unstable; check the sign of the leak term", o.Name, o.Name, a)
+			m.warn(m.stateVar(o.Name).Pos, "d%s/dt grows with %s (slope +%.3g/ms at the initial state): the resting state is unstable; check the sign of the leak term", o.Name, o.Name, a)
 		}
 	}
 	return nil

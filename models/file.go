@@ -66,6 +66,7 @@ func ParseFile(path string, data []byte) (*File, error) {
 	f := &File{Path: path, at: map[string]syntax.Pos{}}
 	lines := strings.Split(string(data), "\n")
 	root := doc.Content[0]
+	code := map[string]bool{"equations": true, "threshold": true, "reset": true, "refractory": true}
 	texts := map[string]*string{"name": &f.Name, "summary": &f.Summary, "description": &f.Description, "equations": &f.Equations,
 		"threshold": &f.Threshold, "reset": &f.Reset, "refractory": &f.Refractory, "method": &f.Method}
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -77,7 +78,10 @@ func ParseFile(path string, data []byte) (*File, error) {
 			if val.Kind != yaml.ScalarNode {
 				return nil, posErr(pos, "%s must be text", k)
 			}
-			*texts[k], f.at[k] = textAt(val, lines, path)
+			*texts[k], f.at[k] = val.Value, pos
+			if code[k] {
+				*texts[k], f.at[k] = textAt(val, lines, path)
+			}
 		case k == "parameters":
 			f.Parameters, err = settings(path, k, val)
 		case k == "initial":

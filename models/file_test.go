@@ -24,8 +24,8 @@ func TestSeed001WrongLeakWarns(t *testing.T) {
 		msgs = append(msgs, w.String())
 	}
 	want := []string{
-		"testdata/seed001_wrong_leak.yaml:7:1: warning: dv/dt grows with v (slope +0.05/ms at the initial state): the resting state is unstable; check the sign of the leak term",
-		"testdata/seed001_wrong_leak.yaml:1:1: warning: state variable g_e has no initial value and starts at 0",
+		"testdata/seed001_wrong_leak.yaml:7:3: warning: dv/dt grows with v (slope +0.05/ms at the initial state): the resting state is unstable; check the sign of the leak term",
+		"testdata/seed001_wrong_leak.yaml:8:3: warning: state variable g_e has no initial value and starts at 0",
 	}
 	for _, w := range want {
 		if !strings.Contains(strings.Join(msgs, "\n"), w) {

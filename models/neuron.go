@@ -40,7 +40,8 @@ func at(p syntax.Pos, file, what string) syntax.Pos {
 type Var struct {
 	Name string
 	Dim  units.Dim
-	Bool bool // a boolean ("boolean" unit)
+	Bool bool       // a boolean ("boolean" unit)
+	Pos  syntax.Pos // where it is declared
 }
 
 // Neuron is a compiled neuron model.
@@ -185,7 +186,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 
 // declare reads an equation's unit field.
 func declare(eq *syntax.Equation) (Var, error) {
-	v := Var{Name: eq.Var}
+	v := Var{Name: eq.Var, Pos: eq.Pos}
 	switch eq.Unit {
 	case "boolean":
 		v.Bool = true

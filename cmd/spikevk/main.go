@@ -5,6 +5,9 @@
 //	spikevk devices [-json]      list Vulkan devices and their limits
 //	spikevk smoke [-device D] [-n N]
 //	                             run a smoke kernel on a device and check it against the CPU
+//	spikevk models               list the built-in neuron models
+//	spikevk models show NAME     print a built-in model's documentation
+//	spikevk models check FILE    check a model file and print its errors and warnings
 //
 // The device is chosen by index or name substring (-device, or
 // $SPIKEVK_DEVICE); by default the best one (discrete GPU, integrated GPU,
@@ -26,6 +29,7 @@ const usage = `usage: spikevk <command> [flags]
 commands:
   devices   list Vulkan devices and their limits
   smoke     run a smoke kernel on a device and check it against the CPU
+  models    list the built-in models; models show NAME; models check FILE
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -39,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = devices(args[1:], stdout)
 	case "smoke":
 		err = smoke(args[1:], stdout)
+	case "models":
+		err = modelsCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -47,7 +53,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "spikevk:", err)
+		if err != errReported {
+			fmt.Fprintln(stderr, "spikevk:", err)
+		}
 		return 1
 	}
 	return 0

@@ -66,3 +66,29 @@ func TestDevicesAndSmoke(t *testing.T) {
 		t.Errorf("smoke output: %s", out.String())
 	}
 }
+
+func TestModels(t *testing.T) {
+	dir := t.TempDir()
+	good := dir + "/good.yaml"
+	bad := dir + "/bad.yaml"
+	os.WriteFile(good, []byte("name: g\nequations: |\n  dv/dt = (v - E)/(10*ms) : volt\n  E : volt\nparameters:\n  E: -70*mV\ninitial:\n  v: E\n"), 0o644)
+	os.WriteFile(bad, []byte("name: b\nequations: |\n  dv/dt = v : volt\n"), 0o644)
+	for _, tc := range []struct {
+		args         []string
+		code         int
+		stdout, errs string
+	}{
+		{[]string{"models"}, 0, "lif_coba_exp", ""},
+		{[]string{"models", "show", "adex"}, 0, "Brette R, Gerstner W (2005)", ""},
+		{[]string{"models", "show", "nope"}, 1, "", `no built-in model "nope"`},
+		{[]string{"models", "check", good}, 0, "dv/dt grows with v", ""},
+		{[]string{"models", "check", bad}, 1, "", "bad.yaml:3:11: dv/dt must be in V/s"},
+		{[]string{"models", "check"}, 1, "", "usage: spikevk models"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(tc.args, &out, &errOut)
+		if code != tc.code || !strings.Contains(out.String(), tc.stdout) || !strings.Contains(errOut.String(), tc.errs) {
+			t.Errorf("run(%q) = %d\nstdout %q\nstderr %q\nwant %d, %q, %q", tc.args, code, out.String(), errOut.String(), tc.code, tc.stdout, tc.errs)
+		}
+	}
+}
