@@ -66,3 +66,70 @@ func TestFitzHughNagumoHopf(t *testing.T) {
 		}
 	}
 }
+
+// TestIzhikevichClasses runs the cortical classes of Izhikevich (2003),
+// Fig. 2 (parameters in ../shared/reference/models.md §6.1), with I = 10
+// from v = -70 mV for 300 ms at dt = 0.25 ms, and checks each class's
+// defining firing pattern: RS adapts, IB opens with a burst and then fires
+// single spikes, CH fires repeated bursts, FS fires fast without pauses.
+func TestIzhikevichClasses(t *testing.T) {
+	f, err := Builtin("izhikevich")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dt = 0.25
+	m, err := Check(f, dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := []struct {
+		name       string
+		a, b, c, d float32
+	}{
+		{"RS", 0.02, 0.2, -65, 8}, {"IB", 0.02, 0.2, -55, 4}, {"CH", 0.02, 0.2, -50, 2}, {"FS", 0.1, 0.2, -65, 2},
+	}
+	size := len(classes)
+	vals := map[string][]float32{}
+	for _, name := range m.Neuron.Step.Inputs {
+		vals[name] = make([]float32, size)
+	}
+	for i, c := range classes {
+		vals["a"][i], vals["b"][i], vals["c"][i], vals["d"][i] = c.a, c.b, c.c, c.d
+		vals["v"][i], vals["u"][i], vals["I"][i] = -70, c.b*-70, 10
+	}
+	_, spikes := sim(t, m.Neuron, dt, size, 1200, vals, nil)
+	isis := make([][]float64, size)
+	for i := range size {
+		for k := 1; k < len(spikes[i]); k++ {
+			isis[i] = append(isis[i], float64(spikes[i][k]-spikes[i][k-1])*dt)
+		}
+		t.Logf("%s: %d spikes, intervals (ms) %v", classes[i].name, len(spikes[i]), isis[i])
+		if len(isis[i]) < 4 {
+			t.Fatalf("%s: only %d spikes", classes[i].name, len(spikes[i]))
+		}
+	}
+	count := func(xs []float64, keep func(float64) bool) int {
+		n := 0
+		for _, x := range xs {
+			if keep(x) {
+				n++
+			}
+		}
+		return n
+	}
+	short := func(x float64) bool { return x < 10 }
+	long := func(x float64) bool { return x > 20 }
+	rs, ib, ch, fs := isis[0], isis[1], isis[2], isis[3]
+	if rs[len(rs)-1] < 1.5*rs[0] || count(rs, short) > 0 {
+		t.Errorf("RS does not adapt: intervals %v", rs)
+	}
+	if !short(ib[0]) || !short(ib[1]) || count(ib[2:], long) != len(ib)-2 {
+		t.Errorf("IB does not burst once and then fire single spikes: intervals %v", ib)
+	}
+	if count(ch, long) < 3 || count(ch, short) < 3*count(ch, long) {
+		t.Errorf("CH does not fire repeated bursts: intervals %v", ch)
+	}
+	if count(fs, func(x float64) bool { return x > 15 }) > 0 || len(fs) < 3*len(rs) {
+		t.Errorf("FS does not fire fast and without pauses: intervals %v", fs)
+	}
+}
