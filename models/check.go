@@ -128,12 +128,31 @@ func (m *Model) dimOf(name string) units.Dim {
 // initial state with the default parameters.
 func (m *Model) stability() error {
 	n := m.Neuron
+	known := map[string][]float32{}
+	for _, values := range []map[string]float32{m.Defaults, m.Initial} {
+		for name, v := range values {
+			known[name] = []float32{v}
+		}
+	}
+	for _, p := range n.Params {
+		if _, ok := known[p.Name]; !ok {
+			return nil // a parameter without default: nothing to evaluate
+		}
+	}
+	derived, err := n.Derive(1, known)
+	if err != nil {
+		return err
+	}
+	for name, v := range derived {
+		known[name] = v
+	}
 	vals := func(p *ir.Program) ([][]float32, bool) {
 		in := make([][]float32, len(p.Inputs))
 		for k, name := range p.Inputs {
-			v, ok := m.Defaults[name]
-			if !ok {
-				v, ok = m.Initial[name]
+			var v float32
+			vs, ok := known[name]
+			if ok {
+				v = vs[0]
 			}
 			if !ok && name != InputTime && name != InputIndex && name != Refractory {
 				return nil, false // a parameter without default: nothing to evaluate

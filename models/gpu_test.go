@@ -98,6 +98,13 @@ func TestGPUExactness(t *testing.T) {
 				}
 				vals[name] = v
 			}
+			derived, err := n.Derive(size, vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range derived {
+				vals[k] = v
+			}
 			flat := make([]float32, 0, len(p.Inputs)*size)
 			for _, name := range p.Inputs {
 				flat = append(flat, vals[name]...)

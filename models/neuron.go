@@ -57,6 +57,12 @@ type Neuron struct {
 	// RefractorySteps is the number of steps a neuron stays refractory
 	// after a spike (0: no refractoriness).
 	RefractorySteps int
+
+	// Exact integration: the coefficients of dx/dt = A·x + c as a program
+	// of the parameters, and the inputs Derive computes from them.
+	coefficients *ir.Program
+	derived      []derivedInput
+	dt           float64
 }
 
 // Names of the special inputs and outputs of a step program.
@@ -247,6 +253,16 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 		}
 	}
 	n.Rates = b.Snapshot(slopes...)
+	if spec.Method == "exact" || spec.Method == "" {
+		sys, why := linearSystem(b, rates, x, names, s.syms[InputTime].reg)
+		if sys != nil {
+			n.Method = "exact"
+			return n.exactStep(b, sys, names, x, spec.DT), nil
+		}
+		if spec.Method == "exact" {
+			return nil, fmt.Errorf("models: exact integration needs linear equations with constant coefficients: %s; use exponential_euler, euler, rk2 or rk4", why)
+		}
+	}
 	if spec.Method != "" {
 		m, err := integrate.ParseMethod(spec.Method)
 		if err != nil {

@@ -25,6 +25,13 @@ func sim(t *testing.T, n *Neuron, dt float64, size, steps int, state, params map
 		vals[InputIndex][i] = float32(i)
 	}
 	vals[InputTime] = make([]float32, size)
+	derived, err := n.Derive(size, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range derived {
+		vals[k] = v
+	}
 	if n.RefractorySteps > 0 {
 		vals[Refractory] = make([]float32, size)
 	}
@@ -58,8 +65,8 @@ func TestLIFDecaysExponentially(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Method != "exponential_euler" {
-		t.Errorf("method %s, want exponential_euler", n.Method)
+	if n.Method != "exact" {
+		t.Errorf("method %s, want exact", n.Method)
 	}
 	final, _ := sim(t, n, 0.1, 1, 1000, map[string][]float32{"v": {1}}, map[string][]float32{"tau": {10}})
 	want := math.Exp(-100.0 / 10)
@@ -151,5 +158,47 @@ func TestCompileErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: err = %v\nwant one containing %q", tc.name, err, tc.msg)
 		}
+	}
+}
+
+// TestExactIntegration: for dv/dt = (E_L - v)/tau_m + I_e/C, dI_e/dt =
+// -I_e/tau_s from v = E_L, I_e = I0, the solution is
+// v - E_L = I0/C · tau_m·tau_s/(tau_m - tau_s) · (exp(-t/tau_m) - exp(-t/tau_s)).
+// Exact integration must follow it at any step size, up to float32 rounding:
+// at most one unit in the last place of v (2^-17 mV near -66 mV) per step.
+func TestExactIntegration(t *testing.T) {
+	spec := NeuronSpec{Equations: `dv/dt = (E_L - v)/tau_m + I_e/C : volt
+dI_e/dt = -I_e/tau_s : amp
+E_L : volt
+tau_m : second
+tau_s : second
+C : farad`}
+	const el, tm, ts, c, i0 = -70.0, 20.0, 5.0, 250.0, 1000.0
+	for _, dt := range []float64{0.1, 1, 4} {
+		spec.DT = dt
+		n, err := Compile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Method != "exact" {
+			t.Fatalf("method %s, want exact", n.Method)
+		}
+		const tEnd = 40.0
+		steps := int(math.Round(tEnd / dt))
+		final, _ := sim(t, n, dt, 1, steps, map[string][]float32{"v": {el}, "I_e": {i0}},
+			map[string][]float32{"E_L": {el}, "tau_m": {tm}, "tau_s": {ts}, "C": {c}})
+		want := el + i0/c*tm*ts/(tm-ts)*(math.Exp(-tEnd/tm)-math.Exp(-tEnd/ts))
+		if got := float64(final["v"][0]); math.Abs(got-want) > float64(steps)*0x1p-17 {
+			t.Errorf("dt=%g: v(40 ms) = %.6f, want %.6f", dt, got, want)
+		}
+	}
+	spec.Method = "exact"
+	spec.Equations = "dv/dt = -v*v/(mV*ms) : volt"
+	if _, err := Compile(spec); err == nil || !strings.Contains(err.Error(), "dv/dt is not linear in v") {
+		t.Errorf("exact on a nonlinear equation: err = %v", err)
+	}
+	spec.Equations = "dv/dt = -g*v/(nS*ms) : volt\ndg/dt = -g/ms : siemens"
+	if _, err := Compile(spec); err == nil || !strings.Contains(err.Error(), "a coefficient of dv/dt depends on g") {
+		t.Errorf("exact with a state-dependent coefficient: err = %v", err)
 	}
 }

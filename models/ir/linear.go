@@ -79,8 +79,8 @@ func (b *Builder) Linear(f, x Reg) (a, c Reg, ok bool) {
 	return 0, 0, false
 }
 
-// isConst reports whether r is the constant k.
-func (b *Builder) isConst(r Reg, k float32) bool {
+// IsConst reports whether r is the constant k.
+func (b *Builder) IsConst(r Reg, k float32) bool {
 	in := b.p.Code[r]
 	return in.Op == OpConst && in.K == k
 }
@@ -90,16 +90,16 @@ func (b *Builder) isConst(r Reg, k float32) bool {
 // known to be zero), so that analysed code stays as short as written code.
 func (b *Builder) add(x, y Reg) Reg {
 	switch {
-	case b.isConst(x, 0):
+	case b.IsConst(x, 0):
 		return y
-	case b.isConst(y, 0):
+	case b.IsConst(y, 0):
 		return x
 	}
 	return b.Op2(OpAdd, x, y)
 }
 
 func (b *Builder) neg(x Reg) Reg {
-	if b.isConst(x, 0) {
+	if b.IsConst(x, 0) {
 		return x
 	}
 	return b.Op1(OpNeg, x)
@@ -107,18 +107,18 @@ func (b *Builder) neg(x Reg) Reg {
 
 func (b *Builder) mul(x, y Reg) Reg {
 	switch {
-	case b.isConst(x, 0) || b.isConst(y, 0):
+	case b.IsConst(x, 0) || b.IsConst(y, 0):
 		return b.Const(0)
-	case b.isConst(x, 1):
+	case b.IsConst(x, 1):
 		return y
-	case b.isConst(y, 1):
+	case b.IsConst(y, 1):
 		return x
 	}
 	return b.Op2(OpMul, x, y)
 }
 
 func (b *Builder) div(x, y Reg) Reg {
-	if b.isConst(x, 0) {
+	if b.IsConst(x, 0) {
 		return x
 	}
 	return b.Op2(OpDiv, x, y)

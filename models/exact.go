@@ -1,0 +1,200 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/linear"
+)
+
+// system is dx/dt = A·x + c with A and c free of the states, of time and of
+// random draws: registers that depend on parameters at most.
+type system struct {
+	a [][]ir.Reg
+	c []ir.Reg
+}
+
+// linearSystem splits the right-hand sides into A·x + c, or says why they
+// are not linear with constant coefficients.
+func linearSystem(b *ir.Builder, rates, x []ir.Reg, names []string, t ir.Reg) (*system, string) {
+	sys := &system{a: make([][]ir.Reg, len(rates)), c: make([]ir.Reg, len(rates))}
+	forbidden := append([]ir.Reg{t}, x...)
+	for i, rest := range rates {
+		sys.a[i] = make([]ir.Reg, len(x))
+		for j := range x {
+			var ok bool
+			if sys.a[i][j], rest, ok = b.Linear(rest, x[j]); !ok {
+				return nil, fmt.Sprintf("d%s/dt is not linear in %s", names[i], names[j])
+			}
+		}
+		sys.c[i] = rest
+		for _, r := range append(append([]ir.Reg{}, sys.a[i]...), rest) {
+			for k, f := range forbidden {
+				if b.DependsOn(r, f) {
+					what := "time"
+					if k > 0 {
+						what = names[k-1]
+					}
+					return nil, fmt.Sprintf("a coefficient of d%s/dt depends on %s", names[i], what)
+				}
+			}
+		}
+	}
+	return sys, ""
+}
+
+// exactStep emits x ← P·x + q, where P = exp(A·dt) and q come per neuron
+// from Derive, as inputs named derivedP(i, j) and derivedQ(i). Entries that
+// are zero for every parameter value (no path in A from j to i) are left
+// out.
+func (n *Neuron) exactStep(b *ir.Builder, sys *system, names []string, x []ir.Reg, dt float64) []ir.Reg {
+	size := len(x)
+	isZero := func(r ir.Reg) bool { return b.IsConst(r, 0) }
+	// reach[i][j]: state j influences state i over time (i == j included).
+	reach := make([][]bool, size)
+	for i := range reach {
+		reach[i] = make([]bool, size)
+		reach[i][i] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := range size {
+			for j := range size {
+				for k := range size {
+					if !reach[i][j] && reach[k][j] && !isZero(sys.a[i][k]) {
+						reach[i][j], changed = true, true
+					}
+				}
+			}
+		}
+	}
+	var coeffs []ir.Output
+	for i := range size {
+		for j := range size {
+			coeffs = append(coeffs, ir.Output{Name: fmt.Sprintf("a %d %d", i, j), Reg: sys.a[i][j]})
+		}
+	}
+	for i := range size {
+		coeffs = append(coeffs, ir.Output{Name: fmt.Sprintf("c %d", i), Reg: sys.c[i]})
+	}
+	n.coefficients = b.Snapshot(coeffs...)
+	n.dt = dt
+	n.derived = nil
+	next := make([]ir.Reg, size)
+	for i := range size {
+		sum := ir.Reg(-1)
+		add := func(r ir.Reg) {
+			if sum < 0 {
+				sum = r
+			} else {
+				sum = b.Op2(ir.OpAdd, sum, r)
+			}
+		}
+		for j := range size {
+			if reach[i][j] {
+				name := derivedP(names[i], names[j])
+				n.derived = append(n.derived, derivedInput{name: name, i: i, j: j})
+				add(b.Op2(ir.OpMul, b.Input(name), x[j]))
+			}
+		}
+		constant := false
+		for k := range size {
+			constant = constant || reach[i][k] && !isZero(sys.c[k])
+		}
+		if constant {
+			name := derivedQ(names[i])
+			n.derived = append(n.derived, derivedInput{name: name, i: i, j: -1})
+			add(b.Input(name))
+		}
+		next[i] = sum
+	}
+	return next
+}
+
+func derivedP(xi, xj string) string { return "_P_" + xi + "_" + xj }
+func derivedQ(xi string) string     { return "_q_" + xi }
+
+// derivedInput is an input of the step program that Derive computes: entry
+// (i, j) of P, or entry i of q when j < 0.
+type derivedInput struct {
+	name string
+	i, j int
+}
+
+// Derived lists the inputs of the step program that Derive computes from
+// the parameters (the propagator of exact integration); empty for other
+// methods.
+func (n *Neuron) Derived() []string {
+	names := make([]string, len(n.derived))
+	for k, d := range n.derived {
+		names[k] = d.name
+	}
+	return names
+}
+
+// Derive computes the derived inputs of size neurons from their parameters
+// (values maps every parameter to one value per neuron, in internal
+// units): for exact integration, P = exp(A·dt) and q in float64 by
+// models/linear, rounded to float32. Call it again when parameters change.
+func (n *Neuron) Derive(size int, values map[string][]float32) (map[string][]float32, error) {
+	out := map[string][]float32{}
+	if len(n.derived) == 0 {
+		return out, nil
+	}
+	for _, d := range n.derived {
+		out[d.name] = make([]float32, size)
+	}
+	p := n.coefficients
+	in := make([]float64, len(p.Inputs))
+	states := len(n.States)
+	a := make([][]float64, states)
+	for i := range a {
+		a[i] = make([]float64, states)
+	}
+	c := make([]float64, states)
+	for k := range size {
+		for m, name := range p.Inputs {
+			v, ok := values[name]
+			if !ok || len(v) <= k {
+				in[m] = 0 // the coefficients do not use it: they are free of states and time
+				if n.usesParam(name) {
+					return nil, fmt.Errorf("models: derive: no value of parameter %s for neuron %d", name, k)
+				}
+				continue
+			}
+			in[m] = float64(v[k])
+		}
+		r, err := ir.EvalFloat64(p, in)
+		if err != nil {
+			return nil, err
+		}
+		for i := range states {
+			for j := range states {
+				a[i][j] = r[i*states+j]
+			}
+			c[i] = r[states*states+i]
+		}
+		pm, q, err := linear.Propagator(a, c, n.dt)
+		if err != nil {
+			return nil, fmt.Errorf("models: neuron %d: %w", k, err)
+		}
+		for _, d := range n.derived {
+			if d.j < 0 {
+				out[d.name][k] = float32(q[d.i])
+			} else {
+				out[d.name][k] = float32(pm[d.i][d.j])
+			}
+		}
+	}
+	return out, nil
+}
+
+// usesParam reports whether name is a parameter of the model.
+func (n *Neuron) usesParam(name string) bool {
+	for _, v := range n.Params {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
+}
