@@ -46,8 +46,8 @@ func TestFitzHughNagumoHopf(t *testing.T) {
 		lo[i], hi[i] = math.Inf(1), math.Inf(-1)
 	}
 	ev := newEvaluator(m.Neuron.Step)
-	for range window {
-		out := ev.run(t, size, vals)
+	for s := range window {
+		out := ev.run(t, size, vals, testRNG(settle+s))
 		for name := range final {
 			copy(vals[name], out[name])
 		}

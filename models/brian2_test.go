@@ -77,7 +77,7 @@ func TestAgainstBrian2(t *testing.T) {
 					v = append(v, float64(vals["v"][0]))
 				}
 				vals[InputTime][0] = float32(float64(s) * ref.DT)
-				out := ev.run(t, 1, vals)
+				out := ev.run(t, 1, vals, testRNG(s))
 				for name, o := range out {
 					if name == OutputSpike {
 						if o[0] != 0 {

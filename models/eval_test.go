@@ -3,6 +3,7 @@ package models
 import (
 	"testing"
 
+	"github.com/spikevk/spikevk/internal/philox"
 	"github.com/spikevk/spikevk/models/ir"
 )
 
@@ -14,7 +15,7 @@ type evaluator struct {
 
 func newEvaluator(p *ir.Program) *evaluator { return &evaluator{p: p, ev: ir.NewEvaluator(p)} }
 
-func (e *evaluator) run(t *testing.T, n int, vals map[string][]float32) map[string][]float32 {
+func (e *evaluator) run(t *testing.T, n int, vals map[string][]float32, rng ir.RNG) map[string][]float32 {
 	t.Helper()
 	in := make([][]float32, len(e.p.Inputs))
 	for k, name := range e.p.Inputs {
@@ -30,8 +31,11 @@ func (e *evaluator) run(t *testing.T, n int, vals map[string][]float32) map[stri
 		out[k] = make([]float32, n)
 		res[o.Name] = out[k]
 	}
-	if err := e.ev.Run(n, in, out, ir.RNG{}); err != nil {
+	if err := e.ev.Run(n, in, out, rng); err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
+
+// testRNG keys the random draws of step s in tests: seed 1, stream 0.
+func testRNG(s int) ir.RNG { return ir.RNG{Key: philox.NewKey(1), Step: uint32(s)} }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
@@ -32,15 +33,17 @@ func stepKernel(n *Neuron) string {
 			}
 			return fmt.Sprintf("vars[%du * pc.n + i]", slices.Index(p.Inputs, name))
 		},
+		Key: "uvec2(1u, 0u)", Stream: "0u", Index: "i", Step: "pc.step",
 		Prefix: "t",
 	})
 	return `#version 450
 #include "pmath.glsl"
+#include "philox.glsl"
 ` + ir.GLSLHelpers + `
 layout(local_size_x = 64) in;
 layout(std430, binding = 0) buffer Vars { float vars[]; };
 layout(std430, binding = 1) buffer Spikes { uint count[]; };
-layout(push_constant) uniform P { uint n; float t; } pc;
+layout(push_constant) uniform P { uint n; float t; uint step; } pc;
 void main() {
 	uint i = gl_GlobalInvocationID.x;
 	if (i >= pc.n) return;
@@ -54,7 +57,7 @@ void main() {
 // exactness test, chosen so that spiking models spike.
 var testDrive = map[string][2]float32{
 	"lif_cuba_exp": {350, 700}, "lif_coba_exp": {80, 300}, "lif_coba_alpha": {200, 500}, "adex": {400, 1000},
-	"izhikevich": {3, 15}, "hh_traub": {0, 800}, "fitzhugh_nagumo": {0.2, 1.6}, "rate_sigmoid": {0, 1},
+	"izhikevich": {3, 15}, "adex_noise": {300, 700}, "hh_traub": {0, 800}, "fitzhugh_nagumo": {0.2, 1.6}, "rate_sigmoid": {0, 1},
 }
 
 // TestGPUExactness runs every built-in model for 10^4 steps on the CPU and
@@ -68,6 +71,15 @@ func TestGPUExactness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	data, err := os.ReadFile("testdata/adex_noise.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noisy, err := ParseFile("testdata/adex_noise.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, noisy)
 	for mi, f := range files {
 		t.Run(f.Name, func(t *testing.T) {
 			m, err := Check(f, dt)
@@ -117,7 +129,7 @@ func TestGPUExactness(t *testing.T) {
 			if err := countBuf.Upload(make([]uint32, size)); err != nil {
 				t.Fatal(err)
 			}
-			k := gputest.Kernel(t, c, stepKernel(n), vk.KernelSpec{Name: "step", Buffers: 2, PushBytes: 8})
+			k := gputest.Kernel(t, c, stepKernel(n), vk.KernelSpec{Name: "step", Buffers: 2, PushBytes: 12})
 			bound, err := k.Bind(varsBuf, countBuf)
 			if err != nil {
 				t.Fatal(err)
@@ -129,9 +141,10 @@ func TestGPUExactness(t *testing.T) {
 			defer seq.Close()
 			for s := range steps {
 				push := struct {
-					N uint32
-					T float32
-				}{size, float32(float64(s) * dt)}
+					N    uint32
+					T    float32
+					Step uint32
+				}{size, float32(float64(s) * dt), uint32(s)}
 				if err := seq.Dispatch(bound, push, vk.Groups(size, 64)); err != nil {
 					t.Fatal(err)
 				}

@@ -24,10 +24,40 @@ type scope struct {
 	b      *ir.Builder
 	syms   map[string]*symbol
 	active map[string]bool // subexpressions being lowered, to catch cycles
+	// draws holds the deviate of each rand() or randn() call site and of
+	// each noise symbol, so that lowering an expression again (for the
+	// stages of an integration method) reuses this step's draws.
+	draws map[any]ir.Reg
+	// dt is the time step in ms, for the white-noise symbols xi.
+	dt float64
 }
 
 func newScope(b *ir.Builder) *scope {
-	return &scope{b: b, syms: map[string]*symbol{}, active: map[string]bool{}}
+	return &scope{b: b, syms: map[string]*symbol{}, active: map[string]bool{}, draws: map[any]ir.Reg{}}
+}
+
+// draw returns the deviate drawn for key, drawing it the first time.
+func (s *scope) draw(key any, normal bool) ir.Reg {
+	if r, ok := s.draws[key]; ok {
+		return r
+	}
+	r := s.b.Rand()
+	if normal {
+		r = s.b.Randn()
+	}
+	s.draws[key] = r
+	return r
+}
+
+// isNoise reports whether name is a white-noise symbol: xi or xi_<suffix>.
+func isNoise(name string) bool { return name == "xi" || strings.HasPrefix(name, "xi_") }
+
+// noise lowers a white-noise symbol: a standard normal deviate, drawn once
+// per step, divided by sqrt(dt), in 1/sqrt(second). Integrated by
+// Euler–Maruyama, x + dt·(f + g·xi) is x + f·dt + g·sqrt(dt)·N(0, 1).
+func (s *scope) noise(name string) value {
+	scale := s.b.Const(1 / math.Sqrt(s.dt))
+	return value{reg: s.b.Op2(ir.OpMul, s.draw("noise "+name, true), scale), dim: units.BaseDim(units.Time).Pow(-1, 2)}
 }
 
 // value is a lowered expression: a register with its dimension, or a
@@ -88,6 +118,9 @@ func (s *scope) lower(e syntax.Expr) (value, error) {
 
 func (s *scope) ident(n *syntax.Ident) (value, error) {
 	sym, ok := s.syms[n.Name]
+	if !ok && isNoise(n.Name) && s.dt > 0 {
+		return s.noise(n.Name), nil
+	}
 	if !ok {
 		u, ok := units.Lookup(n.Name)
 		if !ok {
@@ -306,7 +339,7 @@ func (s *scope) call(n *syntax.Call) (value, error) {
 		}
 		return value{reg: b.Op2(ir.OpMin, b.Op2(ir.OpMax, x.reg, lo.reg), hi.reg), dim: x.dim}, nil
 	case "rand":
-		return value{reg: b.Rand()}, nil
+		return value{reg: s.draw(n, false)}, nil
 	}
-	return value{reg: b.Randn()}, nil
+	return value{reg: s.draw(n, true)}, nil
 }

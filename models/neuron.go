@@ -93,6 +93,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	}
 	b := ir.NewBuilder()
 	s := newScope(b)
+	s.dt = spec.DT
 	n := &Neuron{}
 	var diffs []*syntax.Equation
 	declared := map[string]*syntax.Equation{}
@@ -243,6 +244,13 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 		}
 		rates[i] = v.reg
 	}
+	noise, err := noiseKind(b, s, rates, x, names, diffs)
+	if err != nil {
+		return nil, err
+	}
+	if noise != deterministic {
+		return stochasticStep(b, s, n, spec, noise, diffs, names, x)
+	}
 	method := integrate.ExponentialEuler
 	var slopes []ir.Output
 	for i := range diffs {
@@ -271,7 +279,13 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 		method = m
 	}
 	n.Method = method.String()
-	f := func(b *ir.Builder, xs []ir.Reg, t ir.Reg) []ir.Reg {
+	return integrate.Step(b, method, names, x, s.syms[InputTime].reg, s.syms["dt"].reg, rhs(s, n, diffs))
+}
+
+// rhs returns the right-hand sides of the differential equations as an
+// integrate.RHS.
+func rhs(s *scope, n *Neuron, diffs []*syntax.Equation) integrate.RHS {
+	return func(b *ir.Builder, xs []ir.Reg, t ir.Reg) []ir.Reg {
 		// Rebind the states (and t) and lower the right-hand sides again;
 		// the builder shares identical instructions, so stage 1 costs nothing.
 		saved := map[string]*symbol{}
@@ -291,7 +305,6 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 		}
 		return out
 	}
-	return integrate.Step(b, method, names, x, s.syms[InputTime].reg, s.syms["dt"].reg, f)
 }
 
 // condition lowers a threshold-like condition.

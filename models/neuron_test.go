@@ -40,7 +40,7 @@ func sim(t *testing.T, n *Neuron, dt float64, size, steps int, state, params map
 		for i := range size {
 			vals[InputTime][i] = float32(float64(s) * dt)
 		}
-		out := ev.run(t, size, vals)
+		out := ev.run(t, size, vals, testRNG(s))
 		for k, o := range out {
 			if k == OutputSpike {
 				for i, x := range o {
@@ -126,8 +126,8 @@ func TestCompileErrors(t *testing.T) {
 			`m.eqs:1:19: unit "volts" at column 1: unknown unit "volts"; did you mean "volt"?`},
 		{"explicit exponential euler on nonlinear", NeuronSpec{Equations: "dv/dt = v*v/(mV*ms) : volt", Method: "exponential_euler"},
 			"dv/dt is not linear in v"},
-		{"unknown method", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Method: "heun"},
-			`unknown integration method "heun"`},
+		{"unknown method", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Method: "milstein"},
+			`unknown integration method "milstein"`},
 		{"threshold not a condition", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Threshold: "v + 1*mV"},
 			"the threshold must be a condition"},
 		{"threshold dimensions", NeuronSpec{Equations: "dv/dt = -v/ms : volt", Threshold: "v > 1*ms"},

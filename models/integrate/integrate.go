@@ -24,9 +24,13 @@ const (
 	RK2                            // explicit midpoint, order 2
 	RK4                            // classical Runge–Kutta, order 4
 	ExponentialEuler               // exact for each equation linear in its own variable, order 1 overall
+	// Heun is the explicit trapezoid rule; with white noise drawn once per
+	// step it is the stochastic Heun method (Stratonovich), for
+	// multiplicative noise.
+	Heun
 )
 
-var methodNames = []string{"euler", "rk2", "rk4", "exponential_euler"}
+var methodNames = []string{"euler", "rk2", "rk4", "exponential_euler", "heun"}
 
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {
@@ -42,7 +46,7 @@ func ParseMethod(name string) (Method, error) {
 			return Method(m), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown integration method %q (known: euler, rk2, rk4, exponential_euler)", name)
+	return 0, fmt.Errorf("unknown integration method %q (known: exact, euler, rk2, rk4, exponential_euler, heun)", name)
 }
 
 // Step emits x(t + dt) for the state registers x. names label the
@@ -60,6 +64,15 @@ func Step(b *ir.Builder, m Method, names []string, x []ir.Reg, t, dt ir.Reg, f R
 		return rk4(b, x, t, dt, f), nil
 	case ExponentialEuler:
 		return exponentialEuler(b, names, x, t, dt, f)
+	case Heun:
+		k1 := f(b, x, t)
+		k2 := f(b, axpy(b, x, dt, k1), b.Op2(ir.OpAdd, t, dt))
+		half := b.Op2(ir.OpMul, dt, b.Const(0.5))
+		out := make([]ir.Reg, len(x))
+		for i := range x {
+			out[i] = b.Op2(ir.OpAdd, x[i], b.Op2(ir.OpMul, half, b.Op2(ir.OpAdd, k1[i], k2[i])))
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("integrate: unknown method %v", m)
 }

@@ -68,6 +68,7 @@ func TestConvergenceOrder(t *testing.T) {
 	}{
 		{Euler, 0.01, 1, 0.1},
 		{RK2, 0.02, 2, 0.15},
+		{Heun, 0.02, 2, 0.15},
 		{RK4, 0.4, 4, 0.3},
 	} {
 		errAt := func(dt float64) float64 {
@@ -121,12 +122,12 @@ func TestExponentialEulerRejectsNonlinear(t *testing.T) {
 }
 
 func TestParseMethod(t *testing.T) {
-	for _, m := range []Method{Euler, RK2, RK4, ExponentialEuler} {
+	for _, m := range []Method{Euler, RK2, RK4, ExponentialEuler, Heun} {
 		if got, err := ParseMethod(m.String()); err != nil || got != m {
 			t.Errorf("ParseMethod(%q) = %v, %v", m, got, err)
 		}
 	}
-	if _, err := ParseMethod("heun"); err == nil || !strings.Contains(err.Error(), `"heun"`) {
+	if _, err := ParseMethod("milstein"); err == nil || !strings.Contains(err.Error(), `"milstein"`) {
 		t.Errorf("err = %v", err)
 	}
 }
