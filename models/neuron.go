@@ -65,6 +65,16 @@ type Neuron struct {
 	dt           float64
 }
 
+// Hash identifies the compiled model: models with equal hashes share one
+// kernel and one shader-cache entry.
+func (n *Neuron) Hash() string {
+	h := n.Step.Hash()
+	if n.coefficients != nil {
+		h += "+" + n.coefficients.Hash() + fmt.Sprint(n.dt)
+	}
+	return h
+}
+
 // Names of the special inputs and outputs of a step program.
 const (
 	InputTime   = "t"           // time at the start of the step, in ms
