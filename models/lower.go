@@ -16,6 +16,8 @@ type symbol struct {
 	expr syntax.Expr // subexpressions: lowered where used
 	reg  ir.Reg      // values: the register that holds it
 	bool bool        // a boolean value (a subexpression of unit "boolean")
+	// constantOverDT marks a subexpression evaluated once per step.
+	constantOverDT bool
 }
 
 // scope resolves names while lowering expressions to instructions.

@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/spikevk/spikevk/models/integrate"
 	"github.com/spikevk/spikevk/models/ir"
@@ -109,6 +111,9 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	declared := map[string]*syntax.Equation{}
 	for _, eq := range eqs.Eqs {
 		declared[eq.Var] = eq
+		if err := checkFlags(eq); err != nil {
+			return nil, err
+		}
 	}
 	// Declarations first, so that equations may use names defined below them.
 	for _, eq := range eqs.Eqs {
@@ -134,7 +139,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 			diffs = append(diffs, eq)
 			s.syms[eq.Var] = &symbol{dim: v.Dim, reg: b.Input(eq.Var)}
 		case syntax.Subexpression:
-			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr}
+			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr, constantOverDT: eq.HasFlag("constant over dt")}
 		}
 	}
 	for _, name := range []string{InputTime, InputIndex} {
@@ -201,6 +206,27 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	return n, nil
 }
 
+// neuronFlags lists the flags each kind of equation of a neuron model may
+// carry, as in Brian2.
+var neuronFlags = map[syntax.Kind][]string{
+	syntax.Differential:  {"unless refractory"},
+	syntax.Subexpression: {"shared", "constant over dt"},
+	syntax.Parameter:     {"constant", "shared", "linked"},
+}
+
+func checkFlags(eq *syntax.Equation) error {
+	for _, f := range eq.Flags {
+		if !slices.Contains(neuronFlags[eq.Kind], f.Name) {
+			switch f.Name {
+			case "clock-driven", "event-driven", "summed":
+				return errorf(f.Pos, "flag %q belongs in synapse models, not in a neuron model", f.Name)
+			}
+			return errorf(f.Pos, "a %s cannot be %q (allowed: %s)", eq.Kind, f.Name, strings.Join(neuronFlags[eq.Kind], ", "))
+		}
+	}
+	return nil
+}
+
 // declare reads an equation's unit field.
 func declare(eq *syntax.Equation) (Var, error) {
 	v := Var{Name: eq.Var, Pos: eq.Pos}
@@ -235,6 +261,23 @@ func checkSubexpressions(s *scope, eqs *syntax.Equations) error {
 // integrateStates emits the integrated values of the differential
 // equations with the chosen or default method.
 func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs []*syntax.Equation) ([]ir.Reg, error) {
+	// "constant over dt" subexpressions are evaluated once, at the start of
+	// the step, and keep that value through every stage of the method.
+	var once []string
+	for name, sym := range s.syms {
+		if sym.expr != nil && sym.constantOverDT {
+			once = append(once, name)
+		}
+	}
+	slices.Sort(once) // a fixed order, so that the program (and its hash) is too
+	for _, name := range once {
+		sym := s.syms[name]
+		v, err := s.ident(&syntax.Ident{Name: name, Pos: sym.expr.Position()})
+		if err != nil {
+			return nil, err
+		}
+		s.syms[name] = &symbol{dim: sym.dim, bool: sym.bool, reg: v.reg}
+	}
 	names := make([]string, len(diffs))
 	x := make([]ir.Reg, len(diffs))
 	for i, eq := range diffs {
