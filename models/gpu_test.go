@@ -59,6 +59,13 @@ var testDrive = map[string][2]float32{
 	"lif_cuba_exp": {350, 700}, "lif_coba_exp": {80, 300}, "lif_coba_alpha": {200, 500}, "adex": {400, 1000},
 	"izhikevich": {3, 15}, "adex_noise": {300, 700}, "hh_traub": {0, 800}, "fitzhugh_nagumo": {0.2, 1.6}, "rate_sigmoid": {0, 1},
 	"hh_1952": {0.05, 0.2}, // A/m², 5 to 20 uA/cm²
+
+	"gif_psc_exp":         {150, 500},
+	"gif_cond_exp":        {150, 500},
+	"lif_two_compartment": {1000, 3000},
+
+	"ball_and_stick": {700, 1500}, // pA into the soma; rheobase near 820 pA
+	"manor_io":       {-10, 10},   // pA; subthreshold, never spikes
 }
 
 // TestGPUExactness runs every built-in model for 10^4 steps on the CPU and
