@@ -8,14 +8,7 @@ import (
 // alphaPeak runs a model from x_e = x0 and returns when g_e peaks and its
 // peak value.
 func alphaPeak(t *testing.T, m *Model, dt, tau, x0 float64) (float64, float64) {
-	vals := map[string][]float32{}
-	for _, name := range m.Neuron.Step.Inputs {
-		x, ok := m.Defaults[name]
-		if !ok {
-			x = m.Initial[name]
-		}
-		vals[name] = []float32{x}
-	}
+	vals := defaults(m, 1)
 	vals["tau_e"][0], vals["x_e"][0] = float32(tau), float32(x0)
 	derived, err := m.Neuron.Derive(1, vals)
 	if err != nil {

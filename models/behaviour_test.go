@@ -22,18 +22,7 @@ func TestFitzHughNagumoHopf(t *testing.T) {
 	currents := []float32{0.32, 0.34, 1.0, 1.41, 1.43}
 	oscillates := []bool{false, true, true, true, false}
 	size := len(currents)
-	vals := map[string][]float32{}
-	for _, name := range m.Neuron.Step.Inputs {
-		v := make([]float32, size)
-		for i := range v {
-			if x, ok := m.Defaults[name]; ok {
-				v[i] = x
-			} else {
-				v[i] = m.Initial[name]
-			}
-		}
-		vals[name] = v
-	}
+	vals := defaults(m, size)
 	vals["I"] = currents
 	// 3 s to settle, then the range of v over the last 200 ms.
 	const settle, window = 60000, 4000

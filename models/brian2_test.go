@@ -56,14 +56,7 @@ func TestAgainstBrian2(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vals := map[string][]float32{}
-			for _, name := range m.Neuron.Step.Inputs {
-				x, ok := m.Defaults[name]
-				if !ok {
-					x = m.Initial[name]
-				}
-				vals[name] = []float32{x}
-			}
+			vals := defaults(m, 1)
 			for name, expr := range ref.Drive {
 				vals[name] = []float32{float32(constant(t, expr))}
 			}

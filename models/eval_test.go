@@ -39,3 +39,22 @@ func (e *evaluator) run(t *testing.T, n int, vals map[string][]float32, rng ir.R
 
 // testRNG keys the random draws of step s in tests: seed 1, stream 0.
 func testRNG(s int) ir.RNG { return ir.RNG{Key: philox.NewKey(1), Step: uint32(s)} }
+
+// defaults returns, for size neurons, every input of the model's step
+// program set to the parameter's default or the state's initial value (0
+// for the others: time, index, refractory count, derived inputs).
+func defaults(m *Model, size int) map[string][]float32 {
+	vals := map[string][]float32{}
+	for _, name := range m.Neuron.Step.Inputs {
+		x, ok := m.Defaults[name]
+		if !ok {
+			x = m.Initial[name]
+		}
+		v := make([]float32, size)
+		for i := range v {
+			v[i] = x
+		}
+		vals[name] = v
+	}
+	return vals
+}

@@ -22,18 +22,7 @@ func TestHodgkinHuxleyRepetitiveFiring(t *testing.T) {
 	}
 	currents := []string{"5*uA/cm**2", "10*uA/cm**2", "20*uA/cm**2"}
 	size := len(currents)
-	vals := map[string][]float32{}
-	for _, name := range m.Neuron.Step.Inputs {
-		v := make([]float32, size)
-		for i := range v {
-			if x, ok := m.Defaults[name]; ok {
-				v[i] = x
-			} else {
-				v[i] = m.Initial[name]
-			}
-		}
-		vals[name] = v
-	}
+	vals := defaults(m, size)
 	for i, c := range currents {
 		vals["I"][i] = float32(constant(t, c))
 	}
