@@ -1,0 +1,259 @@
+package models
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/syntax"
+	"github.com/spikevk/spikevk/models/units"
+)
+
+// SynapseSpec is a synapse model as a user writes it for Brian2's Synapses:
+// per-synapse parameters and event-driven traces, and the statements run on
+// a presynaptic and a postsynaptic spike.
+type SynapseSpec struct {
+	File   string
+	Model  string // e.g. "w : siemens" or STDP traces "dapre/dt = -apre/taupre : 1 (event-driven)"
+	OnPre  string // e.g. "g_e_post += w"
+	OnPost string
+	Pre    *Neuron // the neuron models at each end, for _pre and _post names
+	Post   *Neuron
+}
+
+// Synapse is a compiled synapse model.
+type Synapse struct {
+	Vars   []Var    // per-synapse variables (parameters and event-driven states)
+	OnPre  *Pathway // nil without on_pre code
+	OnPost *Pathway // nil without on_post code
+}
+
+// Hash identifies the compiled synapse model.
+func (syn *Synapse) Hash() string {
+	var h []string
+	for _, p := range []*Pathway{syn.OnPre, syn.OnPost} {
+		if p != nil {
+			h = append(h, p.Program.Hash())
+		}
+	}
+	return strings.Join(h, "+")
+}
+
+// Pathway is the code run for each synapse of a spiking neuron. Its
+// program's inputs are the synapse's variables, InputLastUpdate, InputTime,
+// and neuron variables named with _pre and _post; its outputs are the new
+// values of the synapse variables, InputLastUpdate, and one increment per
+// entry of Effects, named by the target with "+=" appended: the runtime
+// adds these increments to the target neurons (in fixed point, so that
+// simultaneous spikes sum the same on every backend).
+type Pathway struct {
+	Program *ir.Program
+	Effects []Effect
+}
+
+// Effect is a neuron variable that a pathway increments.
+type Effect struct {
+	Side string // "post" or "pre"
+	Var  string
+	Dim  units.Dim
+}
+
+// InputLastUpdate is the time (ms) at which a synapse's event-driven
+// variables were last brought up to date.
+const InputLastUpdate = "lastupdate"
+
+// CompileSynapse checks spec and builds its pathways.
+func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
+	eqs, err := syntax.ParseEquationsAt(spec.Model, at(syntax.Pos{}, spec.File, "model"))
+	if err != nil {
+		return nil, err
+	}
+	syn := &Synapse{}
+	var eventDriven []*syntax.Equation
+	for _, eq := range eqs.Eqs {
+		v, err := declare(eq)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case eq.Kind == syntax.Parameter:
+		case eq.Kind == syntax.Differential && eq.HasFlag("event-driven"):
+			eventDriven = append(eventDriven, eq)
+		case eq.Kind == syntax.Differential:
+			return nil, errorf(eq.Pos, "d%s/dt: only event-driven synapse equations are supported so far; mark it (event-driven)", eq.Var)
+		default:
+			return nil, errorf(eq.Pos, "%s: synaptic subexpressions (including summed variables) are not supported yet", eq.Var)
+		}
+		syn.Vars = append(syn.Vars, v)
+	}
+	for _, code := range []struct {
+		src  string
+		side string
+		dst  **Pathway
+	}{{spec.OnPre, "post", &syn.OnPre}, {spec.OnPost, "pre", &syn.OnPost}} {
+		if strings.TrimSpace(code.src) == "" {
+			continue
+		}
+		p, err := compilePathway(spec, syn, eventDriven, code.src, code.side)
+		if err != nil {
+			return nil, err
+		}
+		*code.dst = p
+	}
+	return syn, nil
+}
+
+// compilePathway lowers on_pre (target side "post") or on_post (target
+// side "pre") code.
+func compilePathway(spec SynapseSpec, syn *Synapse, eventDriven []*syntax.Equation, src, target string) (*Pathway, error) {
+	what := "on_pre"
+	if target == "pre" {
+		what = "on_post"
+	}
+	stmts, err := syntax.ParseStatementsAt(src, at(syntax.Pos{}, spec.File, what))
+	if err != nil {
+		return nil, err
+	}
+	b := ir.NewBuilder()
+	s := newScope(b)
+	t := b.Input(InputTime)
+	s.syms[InputTime] = &symbol{dim: units.BaseDim(units.Time), reg: t}
+	for _, v := range syn.Vars {
+		s.syms[v.Name] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name)}
+	}
+	sides := map[string]*Neuron{"pre": spec.Pre, "post": spec.Post}
+	for _, side := range []string{"pre", "post"} {
+		if n := sides[side]; n != nil {
+			for _, v := range append(append([]Var{}, n.States...), n.Params...) {
+				s.syms[v.Name+"_"+side] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name + "_" + side)}
+			}
+		}
+	}
+	// Bring the event-driven variables from lastupdate to t: each must be
+	// linear in itself with coefficients free of other variables, and is
+	// advanced exactly: x ← x + (a·x + c)·Δt·exprel(a·Δt).
+	last := b.Input(InputLastUpdate)
+	elapsed := b.Op2(ir.OpSub, t, last)
+	advanced := map[string]ir.Reg{}
+	for _, eq := range eventDriven {
+		v, err := s.lower(eq.Expr)
+		if err != nil {
+			return nil, err
+		}
+		x := s.syms[eq.Var]
+		if want := x.dim.Div(units.BaseDim(units.Time)); v.bool || !v.dim.Equal(want) {
+			return nil, errorf(eq.Expr.Position(), "d%s/dt must be in %s, but the right-hand side is %s", eq.Var, want, kindOf(v.bool, v.dim))
+		}
+		a, _, ok := b.Linear(v.reg, x.reg)
+		if !ok || dependsOnState(b, a, s, eventDriven) {
+			return nil, errorf(eq.Expr.Position(), "event-driven d%s/dt must be linear in %s with constant coefficients", eq.Var, eq.Var)
+		}
+		step := b.Op2(ir.OpMul, v.reg, b.Op2(ir.OpMul, elapsed, b.Exprel(b.Op2(ir.OpMul, a, elapsed))))
+		advanced[eq.Var] = b.Op2(ir.OpAdd, x.reg, step)
+	}
+	for name, r := range advanced {
+		s.syms[name] = &symbol{dim: s.syms[name].dim, reg: r}
+	}
+	effects := map[string]ir.Reg{}
+	p := &Pathway{}
+	isSynVar := map[string]bool{}
+	for _, v := range syn.Vars {
+		isSynVar[v.Name] = true
+	}
+	for _, st := range stmts {
+		name := st.Var
+		if !isSynVar[name] && !strings.HasSuffix(name, "_pre") && !strings.HasSuffix(name, "_post") {
+			name += "_post" // Brian: an unsuffixed neuron variable is the postsynaptic one
+		}
+		sym, ok := s.syms[name]
+		if !ok {
+			return nil, errorf(st.Pos, "%s is neither a synapse variable nor a variable of the neurons", st.Var)
+		}
+		v, err := s.lower(st.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if v.bool || !v.dim.Equal(sym.dim) && st.Op != "*=" && st.Op != "/=" {
+			return nil, errorf(st.Pos, "%s is in %s but the value is %s", st.Var, sym.dim, kindOf(v.bool, v.dim))
+		}
+		if isSynVar[name] {
+			val, err := assign(b, st, sym.reg, v)
+			if err != nil {
+				return nil, err
+			}
+			s.syms[name] = &symbol{dim: sym.dim, reg: val}
+			continue
+		}
+		side := name[strings.LastIndex(name, "_")+1:]
+		if side != target || st.Op != "+=" && st.Op != "-=" {
+			return nil, errorf(st.Pos, "%s may only change %s-synaptic variables, and only with += or -=, so that simultaneous spikes add up the same on every device", what, target)
+		}
+		inc := v.reg
+		if st.Op == "-=" {
+			inc = b.Op1(ir.OpNeg, inc)
+		}
+		if prev, ok := effects[name]; ok {
+			inc = b.Op2(ir.OpAdd, prev, inc)
+		} else {
+			base := strings.TrimSuffix(name, "_"+side)
+			p.Effects = append(p.Effects, Effect{Side: side, Var: base, Dim: sym.dim})
+		}
+		effects[name] = inc
+	}
+	for _, v := range syn.Vars {
+		b.Output(v.Name, s.syms[v.Name].reg)
+	}
+	b.Output(InputLastUpdate, t)
+	for _, e := range p.Effects {
+		b.Output(e.Var+"_"+e.Side+"+=", effects[e.Var+"_"+e.Side])
+	}
+	p.Program = b.Program()
+	return p, nil
+}
+
+// assign applies one statement to a register.
+func assign(b *ir.Builder, st syntax.Stmt, old ir.Reg, v value) (ir.Reg, error) {
+	switch st.Op {
+	case "=":
+		return v.reg, nil
+	case "+=":
+		return b.Op2(ir.OpAdd, old, v.reg), nil
+	case "-=":
+		return b.Op2(ir.OpSub, old, v.reg), nil
+	case "*=", "/=":
+		if !v.dim.IsDimensionless() {
+			return 0, errorf(st.Pos, "%s %s needs a dimensionless factor, not %s", st.Var, st.Op, v.dim)
+		}
+		op := ir.OpMul
+		if st.Op == "/=" {
+			op = ir.OpDiv
+		}
+		return b.Op2(op, old, v.reg), nil
+	}
+	return 0, errorf(st.Pos, "%q is not supported here", st.Op)
+}
+
+// dependsOnState reports whether r depends on an event-driven variable or
+// on a neuron variable of either side; synapse parameters are allowed.
+func dependsOnState(b *ir.Builder, r ir.Reg, s *scope, eventDriven []*syntax.Equation) bool {
+	var names []string
+	for _, eq := range eventDriven {
+		names = append(names, eq.Var)
+	}
+	for name := range s.syms {
+		if strings.HasSuffix(name, "_pre") || strings.HasSuffix(name, "_post") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if b.DependsOn(r, s.syms[name].reg) {
+			return true
+		}
+	}
+	return false
+}
+
+// String describes a pathway's effects, for messages.
+func (e Effect) String() string { return fmt.Sprintf("%s_%s (%s)", e.Var, e.Side, e.Dim) }
