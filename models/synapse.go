@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spikevk/spikevk/models/integrate"
 	"github.com/spikevk/spikevk/models/ir"
 	"github.com/spikevk/spikevk/models/syntax"
 	"github.com/spikevk/spikevk/models/units"
@@ -20,13 +21,17 @@ type SynapseSpec struct {
 	OnPost string
 	Pre    *Neuron // the neuron models at each end, for _pre and _post names
 	Post   *Neuron
+	DT     float64 // time step in ms (for clock-driven and summed variables)
 }
 
 // Synapse is a compiled synapse model.
 type Synapse struct {
-	Vars   []Var    // per-synapse variables (parameters and event-driven states)
+	Vars   []Var    // per-synapse variables (parameters, event- and clock-driven states)
 	OnPre  *Pathway // nil without on_pre code
 	OnPost *Pathway // nil without on_post code
+	// Step integrates the clock-driven variables and computes the terms of
+	// the summed variables every time step; nil if there are none.
+	Step *ir.Program
 }
 
 // Hash identifies the compiled synapse model.
@@ -36,6 +41,9 @@ func (syn *Synapse) Hash() string {
 		if p != nil {
 			h = append(h, p.Program.Hash())
 		}
+	}
+	if syn.Step != nil {
+		h = append(h, syn.Step.Hash())
 	}
 	return strings.Join(h, "+")
 }
@@ -70,7 +78,7 @@ func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
 		return nil, err
 	}
 	syn := &Synapse{}
-	var eventDriven []*syntax.Equation
+	var eventDriven, clockDriven, summed, subexprs []*syntax.Equation
 	for _, eq := range eqs.Eqs {
 		v, err := declare(eq)
 		if err != nil {
@@ -80,12 +88,25 @@ func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
 		case eq.Kind == syntax.Parameter:
 		case eq.Kind == syntax.Differential && eq.HasFlag("event-driven"):
 			eventDriven = append(eventDriven, eq)
+		case eq.Kind == syntax.Differential && eq.HasFlag("clock-driven"):
+			clockDriven = append(clockDriven, eq)
 		case eq.Kind == syntax.Differential:
-			return nil, errorf(eq.Pos, "d%s/dt: only event-driven synapse equations are supported so far; mark it (event-driven)", eq.Var)
+			return nil, errorf(eq.Pos, "d%s/dt: a synaptic equation must be (clock-driven) or (event-driven)", eq.Var)
+		case eq.HasFlag("summed"):
+			summed = append(summed, eq)
+			continue
 		default:
-			return nil, errorf(eq.Pos, "%s: synaptic subexpressions (including summed variables) are not supported yet", eq.Var)
+			subexprs = append(subexprs, eq)
+			continue
 		}
 		syn.Vars = append(syn.Vars, v)
+	}
+	if len(clockDriven)+len(summed) > 0 {
+		step, err := compileSynapseStep(spec, syn, clockDriven, summed, subexprs)
+		if err != nil {
+			return nil, err
+		}
+		syn.Step = step
 	}
 	for _, code := range []struct {
 		src  string
@@ -95,7 +116,7 @@ func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
 		if strings.TrimSpace(code.src) == "" {
 			continue
 		}
-		p, err := compilePathway(spec, syn, eventDriven, code.src, code.side)
+		p, err := compilePathway(spec, syn, eventDriven, subexprs, code.src, code.side)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +127,7 @@ func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
 
 // compilePathway lowers on_pre (target side "post") or on_post (target
 // side "pre") code.
-func compilePathway(spec SynapseSpec, syn *Synapse, eventDriven []*syntax.Equation, src, target string) (*Pathway, error) {
+func compilePathway(spec SynapseSpec, syn *Synapse, eventDriven, subexprs []*syntax.Equation, src, target string) (*Pathway, error) {
 	what := "on_pre"
 	if target == "pre" {
 		what = "on_post"
@@ -115,21 +136,8 @@ func compilePathway(spec SynapseSpec, syn *Synapse, eventDriven []*syntax.Equati
 	if err != nil {
 		return nil, err
 	}
-	b := ir.NewBuilder()
-	s := newScope(b)
-	t := b.Input(InputTime)
-	s.syms[InputTime] = &symbol{dim: units.BaseDim(units.Time), reg: t}
-	for _, v := range syn.Vars {
-		s.syms[v.Name] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name)}
-	}
-	sides := map[string]*Neuron{"pre": spec.Pre, "post": spec.Post}
-	for _, side := range []string{"pre", "post"} {
-		if n := sides[side]; n != nil {
-			for _, v := range append(append([]Var{}, n.States...), n.Params...) {
-				s.syms[v.Name+"_"+side] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name + "_" + side)}
-			}
-		}
-	}
+	b, s := synapseScope(spec, syn, subexprs)
+	t := s.syms[InputTime].reg
 	// Bring the event-driven variables from lastupdate to t: each must be
 	// linear in itself with coefficients free of other variables, and is
 	// advanced exactly: x ← x + (a·x + c)·Δt·exprel(a·Δt).
@@ -210,6 +218,99 @@ func compilePathway(spec SynapseSpec, syn *Synapse, eventDriven []*syntax.Equati
 	}
 	p.Program = b.Program()
 	return p, nil
+}
+
+// synapseScope starts a program that sees the time, the synapse's
+// variables and subexpressions, and the neurons' variables as name_pre and
+// name_post.
+func synapseScope(spec SynapseSpec, syn *Synapse, subexprs []*syntax.Equation) (*ir.Builder, *scope) {
+	b := ir.NewBuilder()
+	s := newScope(b)
+	s.dt = spec.DT
+	s.syms[InputTime] = &symbol{dim: units.BaseDim(units.Time), reg: b.Input(InputTime)}
+	for _, v := range syn.Vars {
+		s.syms[v.Name] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name)}
+	}
+	sides := map[string]*Neuron{"pre": spec.Pre, "post": spec.Post}
+	for _, side := range []string{"pre", "post"} {
+		if n := sides[side]; n != nil {
+			for _, v := range append(append([]Var{}, n.States...), n.Params...) {
+				s.syms[v.Name+"_"+side] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name + "_" + side)}
+			}
+		}
+	}
+	for _, eq := range subexprs {
+		v, _ := declare(eq) // checked by the caller
+		s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr}
+	}
+	return b, s
+}
+
+// compileSynapseStep builds the per-step program of clock-driven
+// variables and summed variables. Its outputs are the clock-driven
+// variables' new values and, for each summed variable x_post (or x_pre),
+// an output "x_post=Σ" with this synapse's term: the runtime sets the
+// neuron variable to the sum of the terms of its synapses every step.
+func compileSynapseStep(spec SynapseSpec, syn *Synapse, clockDriven, summed, subexprs []*syntax.Equation) (*ir.Program, error) {
+	if !(spec.DT > 0) {
+		return nil, fmt.Errorf("models: synapse model %s: clock-driven and summed variables need the time step DT", spec.File)
+	}
+	b, s := synapseScope(spec, syn, subexprs)
+	s.syms["dt"] = &symbol{dim: units.BaseDim(units.Time), reg: b.Const(spec.DT)}
+	names := make([]string, len(clockDriven))
+	x := make([]ir.Reg, len(clockDriven))
+	method := integrate.ExponentialEuler
+	for i, eq := range clockDriven {
+		names[i], x[i] = eq.Var, s.syms[eq.Var].reg
+	}
+	states := make([]Var, len(clockDriven))
+	for i, eq := range clockDriven {
+		states[i], _ = declare(eq)
+		v, err := s.lower(eq.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if want := states[i].Dim.Div(units.BaseDim(units.Time)); v.bool || !v.dim.Equal(want) {
+			return nil, errorf(eq.Expr.Position(), "d%s/dt must be in %s, but the right-hand side is %s", eq.Var, want, kindOf(v.bool, v.dim))
+		}
+		if _, _, ok := b.Linear(v.reg, x[i]); !ok {
+			method = integrate.Euler
+		}
+	}
+	// Summed terms use the values at the start of the step.
+	var outs []ir.Output
+	for _, eq := range summed {
+		v, _ := declare(eq)
+		side := eq.Var[strings.LastIndex(eq.Var, "_")+1:]
+		target, ok := s.syms[eq.Var]
+		neuron := map[string]*Neuron{"pre": spec.Pre, "post": spec.Post}[side]
+		if !ok || neuron == nil || !neuron.usesParam(strings.TrimSuffix(eq.Var, "_"+side)) {
+			return nil, errorf(eq.Pos, "summed variable %s must name a parameter of the pre- or postsynaptic neurons, such as I_gap_post", eq.Var)
+		}
+		if !target.dim.Equal(v.Dim) {
+			return nil, errorf(eq.UnitPos, "%s is in %s in the neuron model, not %s", eq.Var, target.dim, v.Dim)
+		}
+		term, err := s.lower(eq.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if term.bool || !term.dim.Equal(v.Dim) {
+			return nil, errorf(eq.Expr.Position(), "%s is in %s but its expression is %s", eq.Var, v.Dim, kindOf(term.bool, term.dim))
+		}
+		outs = append(outs, ir.Output{Name: eq.Var + "=Σ", Reg: term.reg})
+	}
+	n := &Neuron{States: states}
+	next, err := integrate.Step(b, method, names, x, s.syms[InputTime].reg, s.syms["dt"].reg, rhs(s, n, clockDriven))
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range names {
+		b.Output(name, next[i])
+	}
+	for _, o := range outs {
+		b.Output(o.Name, o.Reg)
+	}
+	return b.Program(), nil
 }
 
 // assign applies one statement to a register.

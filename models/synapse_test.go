@@ -123,8 +123,7 @@ func TestSynapseErrors(t *testing.T) {
 		{"w : siemens", "g_e += w*mV", "", "g_e is in S but the value is in"},
 		{"w : 1", "x += w", "", "x is neither a synapse variable nor a variable of the neurons"},
 		{"w : 1\ndx/dt = x*x/ms : 1 (event-driven)", "w += x", "", "event-driven dx/dt must be linear in x"},
-		{"w : 1\ndx/dt = -x/ms : 1 (clock-driven)", "w += x", "", "only event-driven synapse equations are supported so far"},
-		{"w : 1\nI = w*nA : amp (summed)", "w += 1", "", "summed variables) are not supported yet"},
+		{"w : 1\ndx/dt = -x/ms : 1", "w += x", "", "must be (clock-driven) or (event-driven)"},
 	} {
 		_, err := CompileSynapse(SynapseSpec{File: "syn", Model: tc.model, OnPre: tc.onPre, OnPost: tc.onPost, Pre: m.Neuron, Post: m.Neuron})
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
@@ -135,5 +134,80 @@ func TestSynapseErrors(t *testing.T) {
 	syn, err := CompileSynapse(SynapseSpec{Model: "w : siemens", OnPre: "g_i -= w", Pre: m.Neuron, Post: m.Neuron})
 	if err != nil || syn.OnPre.Effects[0].Var != "g_i" {
 		t.Fatalf("g_i -= w: %v", err)
+	}
+}
+
+// gapNeuron is a leaky neuron with a gap-junction current parameter.
+func gapNeuron(t *testing.T) *Neuron {
+	n, err := Compile(NeuronSpec{Equations: "dv/dt = (E - v)/(10*ms) + I_gap/(100*pF) : volt\nE : volt\nI_gap : amp", DT: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSummedAndClockDriven: a gap junction's summed term is
+// g_c·(v_pre - v_post) with the values at the start of the step, and a
+// clock-driven variable decays as exp(-t/tau) (exactly, by exponential
+// Euler, up to float32 rounding).
+func TestSummedAndClockDriven(t *testing.T) {
+	n := gapNeuron(t)
+	syn, err := CompileSynapse(SynapseSpec{File: "gap", DT: 0.1, Pre: n, Post: n,
+		Model: "g_c : siemens\nI_gap_post = g_c*(v_pre - v_post) : amp (summed)\ndx/dt = -x/tau : 1 (clock-driven)\ntau : second"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := syn.Step
+	vals := map[string]float32{"g_c": 2, "v_pre": -50, "v_post": -60, "x": 1, "tau": 5}
+	state := map[string]float32{}
+	for k, v := range vals {
+		state[k] = v
+	}
+	var term float32
+	for range 100 {
+		in := make([][]float32, len(p.Inputs))
+		for k, name := range p.Inputs {
+			in[k] = []float32{state[name]}
+		}
+		out := make([][]float32, len(p.Outputs))
+		for k := range out {
+			out[k] = []float32{0}
+		}
+		if err := ir.NewEvaluator(p).Run(1, in, out, ir.RNG{}); err != nil {
+			t.Fatal(err)
+		}
+		for k, o := range p.Outputs {
+			if o.Name == "I_gap_post=Σ" {
+				term = out[k][0]
+			} else {
+				state[o.Name] = out[k][0]
+			}
+		}
+	}
+	if term != 20 {
+		t.Errorf("gap-junction term %v pA, want 2 nS × 10 mV = 20 pA", term)
+	}
+	if got, want := float64(state["x"]), math.Exp(-10.0/5); math.Abs(got-want) > 1e-6 {
+		t.Errorf("x after 10 ms = %v, want %v", got, want)
+	}
+	for _, tc := range []struct{ model, msg string }{
+		{"I_gap = v_pre*nS : amp (summed)", "must name a parameter of the pre- or postsynaptic neurons"},
+		{"I_gap_post = v_pre*nS : volt (summed)", "I_gap_post is in A in the neuron model, not V"},
+		{"E_post = v_pre : volt (summed)", ""},
+		{"v_post = v_pre : volt (summed)", "must name a parameter"},
+	} {
+		_, err := CompileSynapse(SynapseSpec{File: "gap", DT: 0.1, Pre: n, Post: n, Model: tc.model})
+		if tc.msg == "" {
+			if err != nil {
+				t.Errorf("%q: %v", tc.model, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%q: err = %v, want %q", tc.model, err, tc.msg)
+		}
+	}
+	if _, err := CompileSynapse(SynapseSpec{Model: "dx/dt = -x/ms : 1 (clock-driven)", Pre: n, Post: n}); err == nil || !strings.Contains(err.Error(), "need the time step") {
+		t.Errorf("clock-driven without DT: err = %v", err)
 	}
 }
