@@ -57,7 +57,8 @@ type Neuron struct {
 	// 1/ms: positive means the variable runs away from a fixed point.
 	Rates *ir.Program
 	// RefractorySteps is the number of steps a neuron stays refractory
-	// after a spike (0: no refractoriness).
+	// after a spike (0: no refractoriness; 1 also for a refractory
+	// condition, which then decides how long it lasts).
 	RefractorySteps int
 
 	// Exact integration: the coefficients of dx/dt = A·x + c as a program
@@ -159,14 +160,26 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	haveRefr := spec.Refractory != ""
 	var count ir.Reg
 	if haveRefr {
-		steps, err := refractorySteps(s, spec)
+		steps, cond, isCond, err := refractoriness(s, spec)
 		if err != nil {
 			return nil, err
 		}
 		n.RefractorySteps = steps
-		count = b.Op2(ir.OpSub, b.Input(Refractory), b.Const(1))
-		count = b.Op2(ir.OpMax, count, b.Const(0))
-		notRefr = b.Op2(ir.OpLe, count, b.Const(0))
+		switch {
+		case !isCond && steps == 0:
+			haveRefr = false // a refractory period of 0 ms
+		case !isCond:
+			count = b.Op2(ir.OpSub, b.Input(Refractory), b.Const(1))
+			count = b.Op2(ir.OpMax, count, b.Const(0))
+		default:
+			// A condition: refractory after a spike until it is first false.
+			n.RefractorySteps = 1
+			still := b.Op2(ir.OpAnd, b.Op2(ir.OpGt, b.Input(Refractory), b.Const(0)), cond)
+			count = b.Select(still, b.Const(1), b.Const(0))
+		}
+		if haveRefr {
+			notRefr = b.Op2(ir.OpLe, count, b.Const(0))
+		}
 	}
 
 	next, err := integrateStates(b, s, n, spec, diffs)
@@ -376,34 +389,34 @@ func condition(s *scope, src string, pos syntax.Pos, what string) (ir.Reg, error
 	return v.reg, nil
 }
 
-// refractorySteps reads the refractory period, a duration, in steps.
-func refractorySteps(s *scope, spec NeuronSpec) (int, error) {
+// refractoriness reads the refractory period: a duration, returned in
+// steps, or a condition (as in Brian2, e.g. "v > -20*mV": a neuron stays
+// refractory after a spike while it holds), returned as a register.
+func refractoriness(s *scope, spec NeuronSpec) (steps int, cond ir.Reg, isCond bool, err error) {
 	pos := at(spec.RefractoryAt, spec.File, "refractory")
 	e, err := syntax.ParseExprAt(spec.Refractory, pos)
 	if err != nil {
-		return 0, err
-	}
-	for _, name := range syntax.Identifiers(e) {
-		if _, ok := units.Lookup(name); !ok {
-			return 0, errorf(pos, "the refractory period must be a constant duration such as \"2*ms\"; %q is not a unit", name)
-		}
+		return 0, 0, false, err
 	}
 	v, err := s.lower(e)
 	if err != nil {
-		return 0, err
+		return 0, 0, false, err
 	}
-	if v.bool || !v.dim.Equal(units.BaseDim(units.Time)) {
-		return 0, errorf(pos, "the refractory period must be a duration, not %s", kindOf(v.bool, v.dim))
+	if v.bool {
+		return 0, v.reg, true, nil
+	}
+	if !v.dim.Equal(units.BaseDim(units.Time)) {
+		return 0, 0, false, errorf(pos, "the refractory period must be a duration or a condition, not %s", kindOf(v.bool, v.dim))
 	}
 	ms, err := constantValue(s.b, v.reg)
 	if err != nil {
-		return 0, errorf(pos, "the refractory period: %v", err)
+		return 0, 0, false, errorf(pos, "the refractory period must be a constant duration such as \"2*ms\" (or a condition)")
 	}
-	steps := math.Round(ms / spec.DT)
-	if ms < 0 || math.Abs(steps*spec.DT-ms) > 1e-6*math.Max(ms, spec.DT) {
-		return 0, errorf(pos, "the refractory period %g ms is not a whole number of time steps of %g ms", ms, spec.DT)
+	n := math.Round(ms / spec.DT)
+	if ms < 0 || math.Abs(n*spec.DT-ms) > 1e-6*math.Max(ms, spec.DT) {
+		return 0, 0, false, errorf(pos, "the refractory period %g ms is not a whole number of time steps of %g ms", ms, spec.DT)
 	}
-	return int(steps), nil
+	return int(n), 0, false, nil
 }
 
 // constantValue evaluates a register that depends on no input.

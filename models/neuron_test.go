@@ -202,3 +202,41 @@ C : farad`}
 		t.Errorf("exact with a state-dependent coefficient: err = %v", err)
 	}
 }
+
+// TestRefractoryCondition: with refractory "u > 1*mV", where u jumps to
+// 10 mV at a spike and decays with tau 2 ms, a neuron stays refractory (v
+// frozen at -55 mV by "unless refractory") for 2·ln(10) = 4.6 ms, then
+// climbs from -55 to -50 mV towards E = -40 mV in 10·ln(15/10) = 4.05 ms:
+// intervals of 8.7 ms, within a step or two. A 0 ms period means no
+// refractoriness at all (the interval is then 4.05 ms).
+func TestRefractoryCondition(t *testing.T) {
+	spec := NeuronSpec{
+		Equations:  "dv/dt = (E - v)/(10*ms) : volt (unless refractory)\ndu/dt = -u/(2*ms) : volt\nE : volt",
+		Threshold:  "v > -50*mV",
+		Reset:      "v = -55*mV; u = 10*mV",
+		Refractory: "u > 1*mV",
+		DT:         0.1,
+	}
+	for _, tc := range []struct {
+		refractory string
+		isi        float64 // ms
+	}{
+		{"u > 1*mV", 2*math.Log(10) + 10*math.Log(1.5)},
+		{"0*ms", 10 * math.Log(1.5)},
+	} {
+		spec.Refractory = tc.refractory
+		n, err := Compile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, spikes := sim(t, n, 0.1, 1, 1000, map[string][]float32{"v": {-50.5}, "u": {0}}, map[string][]float32{"E": {-40}})
+		if len(spikes[0]) < 5 {
+			t.Fatalf("%s: %d spikes in 100 ms", tc.refractory, len(spikes[0]))
+		}
+		for k := 2; k < len(spikes[0]); k++ {
+			if got := float64(spikes[0][k]-spikes[0][k-1]) * 0.1; math.Abs(got-tc.isi) > 0.25 {
+				t.Errorf("refractory %s: interval %.1f ms, want %.2f ms", tc.refractory, got, tc.isi)
+			}
+		}
+	}
+}
