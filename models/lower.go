@@ -32,6 +32,38 @@ type scope struct {
 	draws map[any]ir.Reg
 	// dt is the time step in ms, for the white-noise symbols xi.
 	dt float64
+	// series are the time series the network provides, by name.
+	series map[string]TimeSeries
+}
+
+// TimeSeries declares a function of time that the network provides (Brian's
+// TimedArray): f(t), one value per step for all neurons, or, PerNeuron,
+// f(t, i), one value per step and neuron. A call lowers to the program
+// input SeriesInput(name), which the runtime fills every step.
+type TimeSeries struct {
+	Dim       units.Dim
+	PerNeuron bool
+}
+
+// SeriesInput names the program input that carries time series name.
+func SeriesInput(name string) string { return name + "(t)" }
+
+// seriesCall lowers a call of a declared time series; its arguments must be
+// t, or t and i, as the runtime samples it at the step's time.
+func (s *scope) seriesCall(n *syntax.Call, ts TimeSeries) (value, error) {
+	want := []string{InputTime}
+	if ts.PerNeuron {
+		want = append(want, InputIndex)
+	}
+	ok := len(n.Args) == len(want)
+	for k := 0; ok && k < len(want); k++ {
+		id, isIdent := n.Args[k].(*syntax.Ident)
+		ok = isIdent && id.Name == want[k]
+	}
+	if !ok {
+		return value{}, errorf(n.Pos, "the time series %s must be called as %s(%s)", n.Func, n.Func, strings.Join(want, ", "))
+	}
+	return value{reg: s.b.Input(SeriesInput(n.Func)), dim: ts.Dim}, nil
 }
 
 func newScope(b *ir.Builder) *scope {
@@ -297,6 +329,9 @@ var unaryFuncs = map[string]ir.Op{"exp": ir.OpExp, "log": ir.OpLog, "sin": ir.Op
 
 func (s *scope) call(n *syntax.Call) (value, error) {
 	b := s.b
+	if ts, ok := s.series[n.Func]; ok {
+		return s.seriesCall(n, ts)
+	}
 	args := make([]value, len(n.Args))
 	for i, a := range n.Args {
 		v, err := s.lower(a)

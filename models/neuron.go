@@ -21,6 +21,8 @@ type NeuronSpec struct {
 	Refractory string  // a duration, e.g. "2*ms"; empty: none
 	Method     string  // integration method; empty: exponential_euler where it applies, else euler
 	DT         float64 // time step in ms
+	// TimeSeries are the functions of time the network provides.
+	TimeSeries map[string]TimeSeries
 
 	// Where each text starts in File, for error positions; the zero Pos
 	// means line 1, column 1 of a text of its own.
@@ -107,6 +109,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	b := ir.NewBuilder()
 	s := newScope(b)
 	s.dt = spec.DT
+	s.series = spec.TimeSeries
 	n := &Neuron{}
 	var diffs []*syntax.Equation
 	declared := map[string]*syntax.Equation{}

@@ -2,8 +2,11 @@ package models
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spikevk/spikevk/models/units"
 )
 
 // sim runs a compiled neuron on the CPU for steps steps. state and params
@@ -237,6 +240,38 @@ func TestRefractoryCondition(t *testing.T) {
 			if got := float64(spikes[0][k]-spikes[0][k-1]) * 0.1; math.Abs(got-tc.isi) > 0.25 {
 				t.Errorf("refractory %s: interval %.1f ms, want %.2f ms", tc.refractory, got, tc.isi)
 			}
+		}
+	}
+}
+
+// TestTimeSeries: f(t) and g(t, i) calls become inputs the runtime fills
+// each step, with their declared dimensions checked.
+func TestTimeSeries(t *testing.T) {
+	spec := NeuronSpec{
+		Equations: "dv/dt = (-v + R*(I_ext(t) + I_each(t, i)))/(10*ms) : volt\nR : ohm",
+		DT:        0.1,
+		TimeSeries: map[string]TimeSeries{
+			"I_ext":  {Dim: units.BaseDim(units.Current)},
+			"I_each": {Dim: units.BaseDim(units.Current), PerNeuron: true},
+		},
+	}
+	n, err := Compile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{SeriesInput("I_ext"), SeriesInput("I_each")} {
+		if !slices.Contains(n.Step.Inputs, name) {
+			t.Errorf("inputs %v lack %s", n.Step.Inputs, name)
+		}
+	}
+	for _, tc := range []struct{ eqs, msg string }{
+		{"dv/dt = I_ext(t - 1*ms)*Gohm/ms : volt", "the time series I_ext must be called as I_ext(t)"},
+		{"dv/dt = I_each(t)*Gohm/ms : volt", "must be called as I_each(t, i)"},
+		{"dv/dt = I_ext(t)/ms : volt", "the right-hand side is in s^-1 A"},
+	} {
+		spec.Equations = tc.eqs
+		if _, err := Compile(spec); err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%q: err = %v, want %q", tc.eqs, err, tc.msg)
 		}
 	}
 }
