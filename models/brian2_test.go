@@ -60,6 +60,13 @@ func TestAgainstBrian2(t *testing.T) {
 			for name, expr := range ref.Drive {
 				vals[name] = []float32{float32(constant(t, expr))}
 			}
+			derived, err := m.Neuron.Derive(1, vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, v := range derived {
+				vals[name] = v
+			}
 			steps := int(math.Round(ref.Duration / ref.DT))
 			stepsPerSample := int(math.Round(1 / ref.DT))
 			var v []float64

@@ -122,21 +122,61 @@ type derivedInput struct {
 }
 
 // Derived lists the inputs of the step program that Derive computes from
-// the parameters (the propagator of exact integration); empty for other
-// methods.
+// the parameters: the propagator of exact integration and the hoisted
+// parameter-only values.
 func (n *Neuron) Derived() []string {
-	names := make([]string, len(n.derived))
-	for k, d := range n.derived {
-		names[k] = d.name
+	names := make([]string, 0, len(n.derived))
+	for _, d := range n.derived {
+		names = append(names, d.name)
+	}
+	if n.hoisted != nil {
+		for _, o := range n.hoisted.Outputs {
+			names = append(names, o.Name)
+		}
 	}
 	return names
 }
 
 // Derive computes the derived inputs of size neurons from their parameters
 // (values maps every parameter to one value per neuron, in internal
-// units): for exact integration, P = exp(A·dt) and q in float64 by
-// models/linear, rounded to float32. Call it again when parameters change.
+// units), in float64, rounded to float32: for exact integration, P =
+// exp(A·dt) and q by models/linear; and every value of the step that
+// depends on parameters only (ir.Hoist), such as a decay factor
+// exp(-dt/tau). Call it again when parameters change.
 func (n *Neuron) Derive(size int, values map[string][]float32) (map[string][]float32, error) {
+	out, err := n.derivePropagators(size, values)
+	if err != nil || n.hoisted == nil {
+		return out, err
+	}
+	p := n.hoisted
+	for _, o := range p.Outputs {
+		out[o.Name] = make([]float32, size)
+	}
+	in := make([]float64, len(p.Inputs))
+	for k := range size {
+		for m, name := range p.Inputs {
+			v, ok := values[name]
+			if !ok {
+				v, ok = out[name]
+			}
+			if !ok || len(v) <= k {
+				return nil, fmt.Errorf("models: derive: no value of parameter %s for neuron %d", name, k)
+			}
+			in[m] = float64(v[k])
+		}
+		r, err := ir.EvalFloat64(p, in)
+		if err != nil {
+			return nil, err
+		}
+		for j, o := range p.Outputs {
+			out[o.Name][k] = float32(r[j])
+		}
+	}
+	return out, nil
+}
+
+// derivePropagators computes P and q of exact integration.
+func (n *Neuron) derivePropagators(size int, values map[string][]float32) (map[string][]float32, error) {
 	out := map[string][]float32{}
 	if len(n.derived) == 0 {
 		return out, nil

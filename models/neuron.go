@@ -68,6 +68,8 @@ type Neuron struct {
 	coefficients *ir.Program
 	derived      []derivedInput
 	dt           float64
+	// hoisted computes the step's parameter-only values (ir.Hoist).
+	hoisted *ir.Program
 }
 
 // Hash identifies the compiled model: models with equal hashes share one
@@ -76,6 +78,9 @@ func (n *Neuron) Hash() string {
 	h := n.Step.Hash()
 	if n.coefficients != nil {
 		h += "+" + n.coefficients.Hash() + fmt.Sprint(n.dt)
+	}
+	if n.hoisted != nil {
+		h += "+" + n.hoisted.Hash()
 	}
 	return h
 }
@@ -218,7 +223,17 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	if haveRefr {
 		b.Output(Refractory, b.Select(spike, b.Const(float64(n.RefractorySteps)), count))
 	}
-	n.Step = b.Program()
+	fixed := map[string]bool{}
+	for _, v := range n.Params {
+		fixed[v.Name] = true
+	}
+	for _, d := range n.derived {
+		fixed[d.name] = true
+	}
+	n.Step, n.hoisted = ir.Hoist(b.Program(), func(name string) bool { return fixed[name] }, "_d")
+	if len(n.hoisted.Outputs) == 0 {
+		n.hoisted = nil
+	}
 	return n, nil
 }
 
