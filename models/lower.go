@@ -152,6 +152,11 @@ func (s *scope) lower(e syntax.Expr) (value, error) {
 
 func (s *scope) ident(n *syntax.Ident) (value, error) {
 	sym, ok := s.syms[n.Name]
+	if !ok && n.Name == InputSize && s.dt > 0 {
+		// N, the size of the group, becomes an input when first used.
+		sym = &symbol{reg: s.b.Input(InputSize)}
+		s.syms[InputSize], ok = sym, true
+	}
 	if !ok && isNoise(n.Name) && s.dt > 0 {
 		return s.noise(n.Name), nil
 	}

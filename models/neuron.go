@@ -89,14 +89,16 @@ func (n *Neuron) Hash() string {
 const (
 	InputTime   = "t"           // time at the start of the step, in ms
 	InputIndex  = "i"           // the neuron's index in its group
+	InputSize   = "N"           // the number of neurons in the group (an input only where used)
 	Refractory  = "_refractory" // steps of refractoriness left (input and output)
 	OutputSpike = "_spike"      // 1 when the neuron spiked in this step
 )
 
 // Compile checks spec and builds its step program. The program's inputs
-// are the states, the parameters, InputTime, InputIndex and, with a
-// refractory period, Refractory; its outputs are the states' new values,
-// OutputSpike and, with a refractory period, Refractory.
+// are the states, the parameters, InputTime, InputIndex, InputSize where
+// used, the time series (SeriesInput), the inputs Derive computes
+// (Derived) and, with refractoriness, Refractory; its outputs are the
+// states' new values, OutputSpike and, with refractoriness, Refractory.
 //
 // One step follows Brian2: the refractory count goes down; the equations
 // are integrated (those marked "unless refractory" hold still while the
@@ -151,7 +153,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr, constantOverDT: eq.HasFlag("constant over dt")}
 		}
 	}
-	for _, name := range []string{InputTime, InputIndex} {
+	for _, name := range []string{InputTime, InputIndex, InputSize} {
 		if _, taken := declared[name]; taken {
 			return nil, errorf(declared[name].Pos, "%q is a reserved name", name)
 		}

@@ -275,3 +275,22 @@ func TestTimeSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexAndSize: i and N are the neuron's index and the group's size,
+// inputs the runtime provides; N is an input only where used.
+func TestIndexAndSize(t *testing.T) {
+	n, err := Compile(NeuronSpec{Equations: "dv/dt = (i/N*mV - v)/ms : volt", DT: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(n.Step.Inputs, InputSize) || !slices.Contains(n.Step.Inputs, InputIndex) {
+		t.Errorf("inputs %v lack i or N", n.Step.Inputs)
+	}
+	plain, _ := Compile(NeuronSpec{Equations: "dv/dt = -v/ms : volt", DT: 0.1})
+	if slices.Contains(plain.Step.Inputs, InputSize) {
+		t.Errorf("N is an input of a model that does not use it: %v", plain.Step.Inputs)
+	}
+	if _, err := Compile(NeuronSpec{Equations: "dv/dt = -v/ms : volt\nN : 1", DT: 0.1}); err == nil || !strings.Contains(err.Error(), `"N" is a reserved name`) {
+		t.Errorf("declaring N: err = %v", err)
+	}
+}
