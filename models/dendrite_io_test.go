@@ -56,19 +56,6 @@ func dendioRun(t *testing.T, m *Model, dt float64, size, steps int, set map[stri
 	}
 }
 
-func dendioModel(t *testing.T, name string, dt float64) *Model {
-	t.Helper()
-	f, err := Builtin(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Check(f, dt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // dendioOscillation measures a trace sampled every dt ms: its frequency in Hz
 // from the upward crossings of its mean (interpolated between samples),
 // and its peak-to-peak amplitude. It returns 0, amplitude when v crosses
@@ -119,7 +106,7 @@ func dendioOscillation(v []float64, dt float64) (freq, p2p float64) {
 //     low-amplitude).
 func TestManorIOFrequencyMap(t *testing.T) {
 	const dt, transient, total = 0.025, 2000.0, 5000.0
-	m := dendioModel(t, "manor_io", dt)
+	m := builtinModel(t, "manor_io", dt)
 	cells := []struct {
 		gL, gCa, hz float64 // mS/cm², mS/cm², Hz (0: no oscillation)
 		edge        bool
@@ -196,7 +183,7 @@ func dendioDualExpPeak(tauR, tauD float64) (tp, norm float64) {
 // 0.04447 and 0.7812).
 func TestBallAndStickNMDABlock(t *testing.T) {
 	const dt, G, eNMDA = 0.1, 100.0, 60.0
-	m := dendioModel(t, "ball_and_stick", dt)
+	m := builtinModel(t, "ball_and_stick", dt)
 	d := func(name string) float64 { return float64(m.Defaults[name]) }
 	cd := d("C_md") * math.Pi * d("d_d") * d("l_d")
 	_, norm := dendioDualExpPeak(d("tau_r_NMDA_d"), d("tau_d_NMDA_d"))
@@ -258,7 +245,7 @@ func TestBallAndStickNMDABlock(t *testing.T) {
 //     first-order shifts |t*(tau') - t*(tau)| and |N(tau)/N(tau') - 1|.
 func TestBallAndStickDualExponentialPeak(t *testing.T) {
 	const dt = 0.01
-	m := dendioModel(t, "ball_and_stick", dt)
+	m := builtinModel(t, "ball_and_stick", dt)
 	receptors := []string{"AMPA_s", "GABAa_s", "AMPA_d", "NMDA_d", "GABAa_d", "GABAb_d"}
 	set := map[string][]float32{}
 	longest := 0.0
@@ -326,7 +313,7 @@ func TestBallAndStickDualExponentialPeak(t *testing.T) {
 // 3.57 mM, 0.062/mV give a block ratio of 2.43, 23% below).
 func TestBallAndStickNMDAVoltageDependence(t *testing.T) {
 	const dt, vDep, settle, after = 0.1, -55.0, 2000.0, 300.0
-	m := dendioModel(t, "ball_and_stick", dt)
+	m := builtinModel(t, "ball_and_stick", dt)
 	d := func(name string) float64 { return float64(m.Defaults[name]) }
 	gax := math.Pi * d("d_d") * d("d_d") / (4 * d("R_i") * d("l_d"))
 	gmd := math.Pi * d("d_d") * d("l_d") / d("R_md")
@@ -383,7 +370,7 @@ func TestBallAndStickNMDAVoltageDependence(t *testing.T) {
 // 42.9 ms, then 84.4 ms).
 func TestBallAndStickSpikeReset(t *testing.T) {
 	const dt, total = 0.1, 1000.0
-	m := dendioModel(t, "ball_and_stick", dt)
+	m := builtinModel(t, "ball_and_stick", dt)
 	d := func(name string) float64 { return float64(m.Defaults[name]) }
 	var prev map[string]float64
 	var spikes []int

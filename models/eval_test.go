@@ -58,3 +58,17 @@ func defaults(m *Model, size int) map[string][]float32 {
 	}
 	return vals
 }
+
+// builtinModel checks a built-in model at time step dt.
+func builtinModel(t *testing.T, name string, dt float64) *Model {
+	t.Helper()
+	f, err := Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Check(f, dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -9,36 +9,15 @@ import (
 // neurons: every parameter at its default, every state at its initial
 // value, then set overrides a name's value for all neurons.
 func gifInputs(m *Model, size int, set map[string]float32) map[string][]float32 {
-	vals := map[string][]float32{}
-	for _, name := range m.Neuron.Step.Inputs {
-		x, ok := m.Defaults[name]
-		if !ok {
-			x = m.Initial[name]
+	vals := defaults(m, size)
+	for name, x := range set {
+		if v, ok := vals[name]; ok {
+			for i := range v {
+				v[i] = x
+			}
 		}
-		if y, ok := set[name]; ok {
-			x = y
-		}
-		v := make([]float32, size)
-		for i := range v {
-			v[i] = x
-		}
-		vals[name] = v
 	}
 	return vals
-}
-
-// gifModel compiles a built-in model at time step dt.
-func gifModel(t *testing.T, name string, dt float64) *Model {
-	t.Helper()
-	f, err := Builtin(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Check(f, dt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // gifNoAdaptation switches off the spike-triggered currents and threshold
@@ -115,7 +94,7 @@ func renewalISI(p map[string]float32, I float64, r int, dt float64) (mean, sd fl
 func TestGIFRenewal(t *testing.T) {
 	const dt, size, steps = 0.1, 100, 10000
 	for _, name := range []string{"gif_psc_exp", "gif_cond_exp"} {
-		m := gifModel(t, name, dt)
+		m := builtinModel(t, name, dt)
 		prev := math.Inf(1)
 		for _, I := range []float32{150, 175, 200, 300} {
 			vals := gifInputs(m, size, gifWith(gifNoAdaptation, map[string]float32{"I": I}))
@@ -155,7 +134,7 @@ func TestGIFRenewal(t *testing.T) {
 // flipped or too quickly decaying jump fails the bound.
 func TestGIFAdaptation(t *testing.T) {
 	const dt, size, steps = 0.1, 200, 10000
-	m := gifModel(t, "gif_psc_exp", dt)
+	m := builtinModel(t, "gif_psc_exp", dt)
 	ratio := func(set map[string]float32) (r, se float64) {
 		vals := gifInputs(m, size, gifWith(set, map[string]float32{"I": 300}))
 		_, spikes := sim(t, m.Neuron, dt, size, steps, vals, nil)
@@ -202,7 +181,7 @@ func TestGIFAdaptation(t *testing.T) {
 func TestGIFSpikeAftereffects(t *testing.T) {
 	const dt, steps = 0.1, 500
 	for _, name := range []string{"gif_psc_exp", "gif_cond_exp"} {
-		m := gifModel(t, name, dt)
+		m := builtinModel(t, name, dt)
 		n := m.Neuron
 		vals := gifInputs(m, 1, map[string]float32{"v": 0})
 		derived, err := n.Derive(1, vals)
@@ -260,7 +239,7 @@ func TestGIFSpikeAftereffects(t *testing.T) {
 func TestGIFRefractoryBlocksSpikes(t *testing.T) {
 	const dt = 0.1
 	for _, name := range []string{"gif_psc_exp", "gif_cond_exp"} {
-		m := gifModel(t, name, dt)
+		m := builtinModel(t, name, dt)
 		vals := gifInputs(m, 1, gifWith(gifNoAdaptation, map[string]float32{"v": 0, "V_reset": 0}))
 		_, spikes := sim(t, m.Neuron, dt, 1, 1000, vals, nil)
 		r := m.Neuron.RefractorySteps
@@ -285,7 +264,7 @@ func TestGIFRefractoryBlocksSpikes(t *testing.T) {
 // off (V_T* = +100 mV).
 func TestGIFPostsynapticPotential(t *testing.T) {
 	const dt, steps, i0 = 0.1, 100, 100.0
-	m := gifModel(t, "gif_psc_exp", dt)
+	m := builtinModel(t, "gif_psc_exp", dt)
 	if m.Neuron.Method != "exact" {
 		t.Errorf("method %s, want exact", m.Neuron.Method)
 	}
@@ -312,7 +291,7 @@ func TestGIFPostsynapticPotential(t *testing.T) {
 // the start; the bound is float32 rounding (1e-3 mV).
 func TestGIFCondSteadyState(t *testing.T) {
 	const dt = 0.1
-	m := gifModel(t, "gif_cond_exp", dt)
+	m := builtinModel(t, "gif_cond_exp", dt)
 	const gex, gin, I = 10, 20, 50
 	vals := gifInputs(m, 1, gifWith(gifNoAdaptation, map[string]float32{
 		"g_ex": gex, "g_in": gin, "I": I, "tau_syn_ex": 1e9, "tau_syn_in": 1e9, "V_T_star": 100}))
@@ -350,7 +329,7 @@ func twoCompartmentRest(p map[string]float32, ge, gi, I float64) (vs, vd float64
 // up to 5e-4 mV), hence the bound of 1e-3 mV.
 func TestTwoCompartmentSteadyState(t *testing.T) {
 	const dt = 0.1
-	m := gifModel(t, "lif_two_compartment", dt)
+	m := builtinModel(t, "lif_two_compartment", dt)
 	cases := []map[string]float32{
 		{"g_e": 50},
 		{"g_e": 200, "g_i": 30},
@@ -392,7 +371,7 @@ func TestTwoCompartmentSteadyState(t *testing.T) {
 // more excitation, and shunting inhibition on the dendrite must slow it.
 func TestTwoCompartmentFiring(t *testing.T) {
 	const dt, steps = 0.1, 20000
-	m := gifModel(t, "lif_two_compartment", dt)
+	m := builtinModel(t, "lif_two_compartment", dt)
 	p := m.Defaults
 	gls, gld, gc := float64(p["g_L_som"]), float64(p["g_L_den"]), float64(p["g_c"])
 	el, ee, vth := float64(p["E_L"]), float64(p["E_e"]), float64(p["V_th"])
