@@ -41,9 +41,7 @@ func naudRun(t *testing.T, dt float64) ([][]float64, [][]int) {
 	_, spikes := sim(t, m.Neuron, dt, size, int(600/dt+0.5), vals, nil)
 	isis := make([][]float64, size)
 	for i := range spikes {
-		for k := 1; k < len(spikes[i]); k++ {
-			isis[i] = append(isis[i], float64(spikes[i][k]-spikes[i][k-1])*dt)
-		}
+		isis[i] = intervals(spikes[i], dt)
 	}
 	return isis, spikes
 }
@@ -56,15 +54,6 @@ func TestAdExFiringPatterns(t *testing.T) {
 	const dt = 0.1
 	isis, spikes := naudRun(t, dt)
 	firstSpike := func(i int) float64 { return float64(spikes[i][0]) * dt }
-	count := func(xs []float64, keep func(float64) bool) int {
-		n := 0
-		for _, x := range xs {
-			if keep(x) {
-				n++
-			}
-		}
-		return n
-	}
 	for i, s := range naudSets {
 		x := isis[i]
 		t.Logf("%s: %d spikes, intervals (ms) %.1f", s.name, len(spikes[i]), x)
@@ -81,17 +70,17 @@ func TestAdExFiringPatterns(t *testing.T) {
 			ok = last() > 3*x[0]
 		case "initial burst": // a burst, then regular single spikes
 			later := x[2:]
-			ok = x[0] < 10 && x[1] < 10 && count(later, func(v float64) bool { return v > 40 && v < 1.2*later[len(later)-1] }) == len(later)
+			ok = x[0] < 10 && x[1] < 10 && countIf(later, func(v float64) bool { return v > 40 && v < 1.2*later[len(later)-1] }) == len(later)
 		case "regular bursting": // bursts repeated: long pauses, each followed by short intervals
-			ok = count(x, func(v float64) bool { return v > 50 }) >= 3 && count(x, func(v float64) bool { return v < 10 }) >= count(x, func(v float64) bool { return v > 50 })
+			ok = countIf(x, func(v float64) bool { return v > 50 }) >= 3 && countIf(x, func(v float64) bool { return v < 10 }) >= countIf(x, func(v float64) bool { return v > 50 })
 		case "delayed accelerating": // a delay, then intervals that shorten
 			ok = firstSpike(i) > 25 && last() < 0.7*x[0]
 		case "delayed regular bursting": // a delay, then repeated bursts
-			ok = firstSpike(i) > 40 && count(x, func(v float64) bool { return v > 30 }) >= 3 && count(x, func(v float64) bool { return v < 10 }) >= 2*count(x, func(v float64) bool { return v > 30 })
+			ok = firstSpike(i) > 40 && countIf(x, func(v float64) bool { return v > 30 }) >= 3 && countIf(x, func(v float64) bool { return v < 10 }) >= 2*countIf(x, func(v float64) bool { return v > 30 })
 		case "transient": // a few spikes at onset, then silence
 			ok = len(spikes[i]) >= 1 && len(spikes[i]) < 4 && firstSpike(i)+float64(len(x))*20 < 100
 		case "irregular": // variable intervals without long pauses
-			ok = cv(x[3:]) > 0.3 && count(x, func(v float64) bool { return v > 100 }) == 0
+			ok = cv(x[3:]) > 0.3 && countIf(x, func(v float64) bool { return v > 100 }) == 0
 		}
 		if !ok {
 			t.Errorf("%s: the firing pattern is not %s; intervals %.1f", s.name, s.name, x)

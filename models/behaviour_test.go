@@ -89,36 +89,25 @@ func TestIzhikevichClasses(t *testing.T) {
 	_, spikes := sim(t, m.Neuron, dt, size, 1200, vals, nil)
 	isis := make([][]float64, size)
 	for i := range size {
-		for k := 1; k < len(spikes[i]); k++ {
-			isis[i] = append(isis[i], float64(spikes[i][k]-spikes[i][k-1])*dt)
-		}
+		isis[i] = intervals(spikes[i], dt)
 		t.Logf("%s: %d spikes, intervals (ms) %v", classes[i].name, len(spikes[i]), isis[i])
 		if len(isis[i]) < 4 {
 			t.Fatalf("%s: only %d spikes", classes[i].name, len(spikes[i]))
 		}
 	}
-	count := func(xs []float64, keep func(float64) bool) int {
-		n := 0
-		for _, x := range xs {
-			if keep(x) {
-				n++
-			}
-		}
-		return n
-	}
 	short := func(x float64) bool { return x < 10 }
 	long := func(x float64) bool { return x > 20 }
 	rs, ib, ch, fs := isis[0], isis[1], isis[2], isis[3]
-	if rs[len(rs)-1] < 1.5*rs[0] || count(rs, short) > 0 {
+	if rs[len(rs)-1] < 1.5*rs[0] || countIf(rs, short) > 0 {
 		t.Errorf("RS does not adapt: intervals %v", rs)
 	}
-	if !short(ib[0]) || !short(ib[1]) || count(ib[2:], long) != len(ib)-2 {
+	if !short(ib[0]) || !short(ib[1]) || countIf(ib[2:], long) != len(ib)-2 {
 		t.Errorf("IB does not burst once and then fire single spikes: intervals %v", ib)
 	}
-	if count(ch, long) < 3 || count(ch, short) < 3*count(ch, long) {
+	if countIf(ch, long) < 3 || countIf(ch, short) < 3*countIf(ch, long) {
 		t.Errorf("CH does not fire repeated bursts: intervals %v", ch)
 	}
-	if count(fs, func(x float64) bool { return x > 15 }) > 0 || len(fs) < 3*len(rs) {
+	if countIf(fs, func(x float64) bool { return x > 15 }) > 0 || len(fs) < 3*len(rs) {
 		t.Errorf("FS does not fire fast and without pauses: intervals %v", fs)
 	}
 }

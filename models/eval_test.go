@@ -72,3 +72,24 @@ func builtinModel(t *testing.T, name string, dt float64) *Model {
 	}
 	return m
 }
+
+// intervals returns the inter-spike intervals in ms of spikes given as
+// step numbers.
+func intervals(spikes []int, dt float64) []float64 {
+	var isi []float64
+	for k := 1; k < len(spikes); k++ {
+		isi = append(isi, float64(spikes[k]-spikes[k-1])*dt)
+	}
+	return isi
+}
+
+// countIf counts the elements of xs for which keep holds.
+func countIf(xs []float64, keep func(float64) bool) int {
+	n := 0
+	for _, x := range xs {
+		if keep(x) {
+			n++
+		}
+	}
+	return n
+}
