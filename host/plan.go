@@ -1,0 +1,197 @@
+// Package host is the runtime of spikevk: it compiles a network into a Plan
+// (arrays, connectivity and the programs of each time step), drives a
+// Backend through the time steps in batches, and reads the spike records
+// back once per batch. The Plan is the whole contract between the runtime
+// and a backend: the CPU reference (cpu/) and the Vulkan backend (gpu/)
+// execute it with the same semantics, bit for bit (DESIGN.md §2–§3).
+package host
+
+import (
+	"context"
+	"math"
+
+	"github.com/spikevk/spikevk/internal/philox"
+	"github.com/spikevk/spikevk/models/ir"
+)
+
+// Plan is a network compiled for a backend.
+//
+// One time step, numbered s from 0, runs in this order on every backend:
+//
+//  1. For each group, in order, one thread per neuron i:
+//     for each Target x of the group, x[i] += FromFixed(ring[x][s mod Ring][i]),
+//     and the slot is cleared; then the group's Step program runs, with
+//     the inputs "t" = Time(s, DT), "i" = float32(i), "N" = float32(N) and
+//     every other input read from the array of that name; outputs named
+//     like an array overwrite it; output "_spike" (1 or 0) appends i to the
+//     group's spike list of step s and sets bit i of the group's spike
+//     record for step s. Random draws use key Seed, the group's Stream,
+//     element index i and step s.
+//  2. For each projection, in order, for each spike of its Pre group in
+//     step s, for each synapse k of that neuron's row: the OnPre program
+//     runs with inputs read from the projection's arrays (at k), "t" =
+//     Time(s+d, DT) where d is the synapse's delay in steps, the
+//     pre- and postsynaptic neurons' arrays for inputs named x_pre and
+//     x_post; outputs named like a projection array overwrite it, and each
+//     output "x_post+=" adds ToFixed(value) to ring[x][(s+1+d) mod Ring]
+//     of the postsynaptic neuron in the Post group. Random draws use key
+//     Seed, the projection's Stream, element index k and step s.
+//
+// So a spike in step s with delay d reaches its target at the start of
+// step s+1+d, before the target integrates (Brian2 delivers it at the end
+// of step s+d, after the threshold test: the same step of the next
+// threshold crossing, except that Brian's reset of a neuron that spikes in
+// step s+d wipes the input, where here the input lands after the reset).
+type Plan struct {
+	DT          float64    // time step in ms
+	Seed        philox.Key // key of every random draw
+	Groups      []*GroupPlan
+	Projections []*ProjectionPlan
+}
+
+// Array is a named float32 array of a group (one value per neuron) or a
+// projection (one value per synapse) with its initial contents.
+type Array struct {
+	Name string
+	Init []float32
+	// Const marks an array that no program writes and whose values are all
+	// equal: a backend may hold it as one constant.
+	Const bool
+}
+
+// GroupPlan is a group of neurons that share a step program.
+type GroupPlan struct {
+	Name   string
+	N      int
+	Stream uint32      // RNG stream of Step
+	Step   *ir.Program // one time step (models.Neuron.Step)
+	Arrays []Array     // every input of Step other than "t", "i" and "N"
+	// Targets are the arrays that synapses increment, one delay ring each.
+	Targets []string
+	Ring    int // slots per delay ring: the longest delay in steps + 1 (at least 1)
+}
+
+// ProjectionPlan is a set of synapses from one group to another, stored
+// as compressed sparse rows: the synapses of presynaptic neuron j are
+// k = RowPtr[j] … RowPtr[j+1]-1, and synapse k ends on neuron Target[k] of
+// the Post group.
+type ProjectionPlan struct {
+	Name      string
+	Pre, Post int // indices into Plan.Groups
+	Stream    uint32
+	RowPtr    []uint32 // len Pre's N + 1
+	Target    []uint32
+	// Delay is the delay of every synapse in steps when Delays is nil;
+	// otherwise Delays holds one per synapse.
+	Delay  uint32
+	Delays []uint16
+	OnPre  *ir.Program
+	Arrays []Array // every input of OnPre that is not "t" nor named x_pre or x_post
+}
+
+// Synapses is the number of synapses of the projection.
+func (p *ProjectionPlan) Synapses() int { return len(p.Target) }
+
+// Names of the special inputs and outputs of the programs of a Plan.
+const (
+	InputTime    = "t"
+	InputIndex   = "i"
+	InputSize    = "N"
+	OutputSpike  = "_spike"
+	SuffixPre    = "_pre"
+	SuffixPost   = "_post"
+	SuffixEffect = "_post+=" // an OnPre output that adds to a target's ring
+)
+
+// Time is the time in ms at the start of step s: float32(s)·float32(dt),
+// computed in float32 on every backend, never by accumulation.
+func Time(s uint32, dt float64) float32 {
+	return float32(float32(s) * float32(dt))
+}
+
+// FixedScale is the fixed-point scale of the delay rings: a ring holds
+// 2^32 counts per internal unit (nS, pA, mV…): a resolution of 2.3e-10
+// units and a range of ±2.1e9 units per slot. Sums of int64 are exact and
+// independent of order, so simultaneous inputs add up the same on every
+// backend (DESIGN.md §2).
+const FixedScale = 1 << 32
+
+// fixedLimit clamps one increment to ±2^30 units before conversion.
+const fixedLimit = 1 << 62
+
+// ToFixed converts one increment to fixed point: x·2^32 clamped to
+// ±2^62 (NaN becomes -2^62) and truncated toward zero. GLSL:
+// int64_t(min(max(x * 4294967296.0, -0x1p62), 0x1p62)) with min and max as
+// a < b ? a : b and a > b ? a : b.
+func ToFixed(x float32) int64 {
+	y := float32(x * FixedScale)
+	if !(y > -fixedLimit) {
+		y = -fixedLimit
+	}
+	if !(y < fixedLimit) {
+		y = fixedLimit
+	}
+	return int64(y)
+}
+
+// FromFixed converts a ring slot back to a value: float32(a)·2^-32, with
+// results below the smallest normal float32 flushed to +0 (models/ir).
+func FromFixed(a int64) float32 {
+	return flush(float32(float32(a) * (1.0 / FixedScale)))
+}
+
+// AddFixed is the update of step 1 of a Plan: x + FromFixed(a) in float32,
+// flushed like every sum of the IR.
+func AddFixed(x float32, a int64) float32 {
+	return flush(float32(x + FromFixed(a)))
+}
+
+func flush(x float32) float32 {
+	if x < math.SmallestNonzeroFloat32*(1<<23) && x > -math.SmallestNonzeroFloat32*(1<<23) {
+		return 0
+	}
+	return x
+}
+
+// Words is the number of 32-bit words of a spike record of n neurons.
+func Words(n int) int { return (n + 31) / 32 }
+
+// Batch is what a backend returns for a run of steps.
+type Batch struct {
+	First, Steps uint32
+	// Spikes holds, per group, Steps records of Words(N) words each: bit
+	// i%32 of word i/32 of record s is set when neuron i spiked in step
+	// First+s.
+	Spikes [][]uint32
+}
+
+// Backend executes a Plan.
+type Backend interface {
+	// Name is "cpu" or "vulkan"; Device describes what it runs on.
+	Name() string
+	Device() string
+	// Load allocates the plan's arrays, builds its kernels and uploads the
+	// initial state. A backend loads one plan.
+	Load(p *Plan) error
+	// Run executes steps first … first+steps-1 and returns their spike
+	// records. It checks ctx before it starts; a batch once started runs
+	// to its end.
+	Run(ctx context.Context, first, steps uint32) (*Batch, error)
+	// GroupArray and ProjectionArray return the current contents of an
+	// array of a group or a projection, by their index in the plan.
+	GroupArray(group int, name string) ([]float32, error)
+	ProjectionArray(proj int, name string) ([]float32, error)
+	// Stats reports counters for benchmarks.
+	Stats() Stats
+	Close() error
+}
+
+// Stats counts what a backend did, for benchmarks and the run summary.
+type Stats struct {
+	Steps       uint64 // time steps run
+	Dispatches  uint64 // kernel dispatches (0 on the CPU)
+	Barriers    uint64 // memory barriers between dispatches
+	Syncs       uint64 // host waits for the device (one per batch)
+	DeviceBytes int64  // bytes of device memory the plan holds
+	HostBytes   int64  // bytes of host memory the backend holds for the plan
+}
