@@ -2,6 +2,8 @@
 //
 // Usage:
 //
+//	spikevk run [-json] [-backend B] [-out DIR]
+//	                             run the default network (COBA, 4,000 neurons, 1 s) and print its summary
 //	spikevk devices [-json]      list Vulkan devices and their limits
 //	spikevk smoke [-device D] [-n N]
 //	                             run a smoke kernel on a device and check it against the CPU
@@ -27,6 +29,7 @@ func main() {
 const usage = `usage: spikevk <command> [flags]
 
 commands:
+  run       run the default network (COBA, 4,000 neurons, 1 s) and write its spikes
   devices   list Vulkan devices and their limits
   smoke     run a smoke kernel on a device and check it against the CPU
   models    list the built-in models; models show NAME; models check FILE
@@ -39,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
+	case "run":
+		err = runCmd(args[1:], stdout, stderr)
 	case "devices":
 		err = devices(args[1:], stdout)
 	case "smoke":

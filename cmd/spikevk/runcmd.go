@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/spikevk/spikevk"
+)
+
+// runCmd runs the embedded default network: the COBA benchmark (Brette et
+// al. 2007) on the best backend, and prints its summary.
+func runCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	backend := fs.String("backend", "auto", "auto (best Vulkan device, else the CPU reference), vulkan or cpu")
+	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
+	size := fs.Int("n", 4000, "neurons (4/5 excitatory)")
+	p := fs.Float64("p", 0.02, "connection probability")
+	duration := fs.Float64("t", 1000, "biological time in ms")
+	seed := fs.Uint64("seed", 1, "random seed")
+	out := fs.String("out", "spikevk-out", "output folder for the spikes (empty: none)")
+	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("run: unexpected arguments %q (the default network takes flags only)", fs.Args())
+	}
+	net := spikevk.COBA(spikevk.Config{Seed: *seed, Backend: *backend, Device: *device}, *size, *p)
+	defer net.Close()
+	all := net.GroupByName("neurons")
+	spikes := net.SpikeMonitor(all)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	runErr := net.Run(ctx, *duration)
+	for _, w := range net.Warnings() {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if runErr != nil && net.Summary().Time == 0 {
+		return runErr
+	}
+	var files []string
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+		path := filepath.Join(*out, "spikes_neurons.npz")
+		if err := spikes.WriteNPZ(path); err != nil {
+			return err
+		}
+		files = append(files, path)
+	}
+	s := net.Summary()
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(struct {
+			Network string `json:"network"`
+			spikevk.Summary
+			Files []string `json:"files"`
+		}{"coba", s, files}); err != nil {
+			return err
+		}
+	} else {
+		printSummary(stdout, fmt.Sprintf("COBA network (Brette et al. 2007): %d neurons, p = %g", *size, *p), s, files)
+	}
+	return runErr
+}
+
+// printSummary prints a run's summary as a table.
+func printSummary(w io.Writer, title string, s spikevk.Summary, files []string) {
+	fmt.Fprintln(w, title)
+	fmt.Fprintf(w, "backend %s on %s\n", s.Backend, s.Device)
+	fmt.Fprintf(w, "%d synapses, dt %g ms, %g ms simulated\n\n", s.Synapses, s.DT, s.Time)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "group\tneurons\tspikes\trate (Hz)\tCV of ISI\t")
+	for _, g := range s.Groups {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.3f\t\n", g.Name, g.N, g.Spikes, g.Rate, g.CV)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nbuild %.2f s, run %.2f s wall, real-time factor %.3f, %.3g synaptic events/s\n",
+		s.Build, s.Wall, s.RealTimeFactor, float64(s.Events)/max(s.Wall, 1e-9))
+	for _, f := range files {
+		fmt.Fprintln(w, "spikes written to", f)
+	}
+}

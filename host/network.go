@@ -1,0 +1,49 @@
+package host
+
+import "github.com/spikevk/spikevk/models"
+
+// Network describes a network for Compile: what the user built through the
+// root package's API, before any array is filled or synapse drawn.
+type Network struct {
+	DT          float64 // time step in ms
+	Seed        uint64
+	Groups      []*Group
+	Projections []*Projection
+}
+
+// Group is a population of neurons sharing one model.
+type Group struct {
+	Name   string
+	N      int
+	Model  *models.File
+	Values []Value // parameter and initial values, applied in order after the model's own
+}
+
+// Range is the neurons Lo … Hi-1 of group Group (a subgroup, or the whole
+// group).
+type Range struct{ Group, Lo, Hi int }
+
+// Value sets a variable: for a group, of the neurons Lo … Hi-1; for a
+// projection, of every synapse. Either Expr is set (an expression of the
+// model language with units, which may use the model's parameters and
+// states, i and N for neurons, i and j for synapses, rand() and randn()),
+// or Array with one number per element in Unit.
+type Value struct {
+	Var    string
+	Lo, Hi int
+	Expr   string
+	Array  []float64
+	Unit   string
+}
+
+// Projection is a set of synapses between two ranges of neurons.
+type Projection struct {
+	Name      string
+	Pre, Post Range
+	Model     string // per-synapse variables, e.g. "w : siemens"
+	OnPre     string // statements run on a presynaptic spike, e.g. "g_e_post += w"
+	OnPost    string // statements run on a postsynaptic spike (not supported yet)
+	Conn      Connectivity
+	Values    []Value // values of the synapse variables
+	Delay     Value   // the delay of each synapse (Var is ignored); zero Value: no delay
+}

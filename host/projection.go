@@ -1,0 +1,223 @@
+package host
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/units"
+)
+
+// compileProjection draws the synapses of p and fills their variables and
+// delays; it adds the variables they increment to the targets of the
+// postsynaptic group and lengthens its delay ring as needed.
+func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPlan, *models.Synapse, error) {
+	for _, r := range []struct {
+		what string
+		r    Range
+	}{{"source", p.Pre}, {"target", p.Post}} {
+		if r.r.Group < 0 || r.r.Group >= len(c.Plan.Groups) {
+			return nil, nil, fmt.Errorf("%s group %d does not exist", r.what, r.r.Group)
+		}
+		if n := c.Plan.Groups[r.r.Group].N; r.r.Lo < 0 || r.r.Hi > n || r.r.Lo > r.r.Hi {
+			return nil, nil, fmt.Errorf("%s neurons %d…%d are outside group %q of %d", r.what, r.r.Lo, r.r.Hi-1, c.Plan.Groups[r.r.Group].Name, n)
+		}
+	}
+	preG, postG := c.Plan.Groups[p.Pre.Group], c.Plan.Groups[p.Post.Group]
+	postM := c.Models[p.Post.Group]
+	syn, err := models.CompileSynapse(models.SynapseSpec{Model: p.Model, OnPre: p.OnPre, OnPost: p.OnPost,
+		Pre: c.Models[p.Pre.Group].Neuron, Post: postM.Neuron, DT: net.DT})
+	if err != nil {
+		return nil, nil, err
+	}
+	if syn.OnPost != nil {
+		return nil, nil, fmt.Errorf("on_post statements are not supported yet")
+	}
+	if syn.Step != nil {
+		return nil, nil, fmt.Errorf("clock-driven and summed synapse variables are not supported yet")
+	}
+	pp := &ProjectionPlan{Name: p.Name, Pre: p.Pre.Group, Post: p.Post.Group, Stream: stream("synapses", p.Name)}
+	if syn.OnPre != nil {
+		pp.OnPre = syn.OnPre.Program
+		if err := addTargets(syn.OnPre, postG, postM); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := c.connect(net, p, pp); err != nil {
+		return nil, nil, err
+	}
+	if err := c.synapseValues(net, p, pp, syn); err != nil {
+		return nil, nil, err
+	}
+	if err := c.delays(net, p, pp); err != nil {
+		return nil, nil, err
+	}
+	if err := checkNeuronInputs(pp, preG, postG); err != nil {
+		return nil, nil, err
+	}
+	return pp, syn, nil
+}
+
+// addTargets adds the variables a pathway increments to the targets of the
+// postsynaptic group.
+func addTargets(pw *models.Pathway, post *GroupPlan, m *models.Model) error {
+	for _, e := range pw.Effects {
+		if e.Side != "post" {
+			return fmt.Errorf("on_pre changes %s_%s: only postsynaptic variables can be incremented yet", e.Var, e.Side)
+		}
+		if !slices.ContainsFunc(m.Neuron.States, func(v models.Var) bool { return v.Name == e.Var }) {
+			return fmt.Errorf("on_pre adds to %s_post, but %s is not a state variable of group %q (model %s; states: %s)",
+				e.Var, e.Var, post.Name, modelName(m.File), varNames(m.Neuron.States))
+		}
+		if !slices.Contains(post.Targets, e.Var) {
+			post.Targets = append(post.Targets, e.Var)
+		}
+	}
+	return nil
+}
+
+// connect draws the synapses and stores them as rows of the whole
+// presynaptic group, with targets numbered in the whole postsynaptic group.
+func (c *Compiled) connect(net *Network, p *Projection, pp *ProjectionPlan) error {
+	nPre, nPost := p.Pre.Hi-p.Pre.Lo, p.Post.Hi-p.Post.Lo
+	rowPtr, target, err := Connect(p.Conn, nPre, nPost, p.Pre.Group == p.Post.Group, p.Pre.Lo-p.Post.Lo,
+		c.Plan.Seed, stream("connect", p.Name))
+	if err != nil {
+		return err
+	}
+	for k := range target {
+		target[k] += uint32(p.Post.Lo)
+	}
+	whole := make([]uint32, c.Plan.Groups[p.Pre.Group].N+1)
+	for j := range whole {
+		switch {
+		case j <= p.Pre.Lo:
+			whole[j] = 0
+		case j <= p.Pre.Hi:
+			whole[j] = rowPtr[j-p.Pre.Lo]
+		default:
+			whole[j] = rowPtr[nPre]
+		}
+	}
+	pp.RowPtr, pp.Target = whole, target
+	return nil
+}
+
+// synapseValues fills the synapse variables: 0 unless a value is given.
+func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan, syn *models.Synapse) error {
+	n := pp.Synapses()
+	pre := preIndex(pp.RowPtr, n)
+	dims := map[string]units.Dim{}
+	arrays := map[string][]float32{}
+	for _, v := range syn.Vars {
+		dims[v.Name] = v.Dim
+		arrays[v.Name] = make([]float32, n)
+	}
+	ev := evaluation{key: c.Plan.Seed, dims: dims, arrays: map[string][]float32{}, n: n,
+		index: func(k int) [2]float32 {
+			return [2]float32{float32(int(pre[k]) - p.Pre.Lo), float32(int(pp.Target[k]) - p.Post.Lo)}
+		}}
+	for k, v := range p.Values {
+		if _, ok := dims[v.Var]; !ok {
+			return fmt.Errorf("the synapse model has no variable %q (variables: %s)", v.Var, varNames(syn.Vars))
+		}
+		v.Lo, v.Hi = 0, n
+		x, err := ev.eval(v, stream("synapse value", p.Name, v.Var, fmt.Sprint(k)))
+		if err != nil {
+			return fmt.Errorf("value of %s: %w", v.Var, err)
+		}
+		arrays[v.Var] = x
+		ev.arrays[v.Var] = x
+	}
+	for _, v := range syn.Vars {
+		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: arrays[v.Name]})
+		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && pp.OnPre != nil && slices.Contains(pp.OnPre.Inputs, v.Name) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it", p.Name, v.Name))
+		}
+	}
+	if pp.OnPre != nil && slices.Contains(pp.OnPre.Inputs, models.InputLastUpdate) {
+		pp.Arrays = append(pp.Arrays, Array{Name: models.InputLastUpdate, Init: make([]float32, n)})
+	}
+	return nil
+}
+
+// preIndex returns the presynaptic neuron of every synapse.
+func preIndex(rowPtr []uint32, n int) []uint32 {
+	pre := make([]uint32, n)
+	for j := 0; j+1 < len(rowPtr); j++ {
+		for k := rowPtr[j]; k < rowPtr[j+1]; k++ {
+			pre[k] = uint32(j)
+		}
+	}
+	return pre
+}
+
+// delays converts the delays to whole steps. Delays drawn at random are
+// rounded to the nearest step; given ones must be whole steps.
+func (c *Compiled) delays(net *Network, p *Projection, pp *ProjectionPlan) error {
+	d := p.Delay
+	if d.Expr == "" && d.Array == nil {
+		return nil
+	}
+	n := pp.Synapses()
+	pre := preIndex(pp.RowPtr, n)
+	ev := evaluation{key: c.Plan.Seed, dims: map[string]units.Dim{"delay": units.BaseDim(units.Time)}, arrays: map[string][]float32{}, n: n,
+		index: func(k int) [2]float32 {
+			return [2]float32{float32(int(pre[k]) - p.Pre.Lo), float32(int(pp.Target[k]) - p.Post.Lo)}
+		}}
+	d.Var, d.Lo, d.Hi = "delay", 0, n
+	ms, random, err := ev.evalDraws(d, stream("delay", p.Name))
+	if err != nil {
+		return fmt.Errorf("delay: %w", err)
+	}
+	steps := make([]uint16, n)
+	longest := 0
+	for k, x := range ms {
+		s := math.Round(float64(x) / net.DT)
+		switch {
+		case !(x >= 0):
+			return fmt.Errorf("delay of synapse %d is %g ms; delays must be 0 or more", k, x)
+		case !random && math.Abs(float64(x)/net.DT-s) > 1e-3:
+			return fmt.Errorf("delay %g ms is not a whole number of time steps of %g ms", x, net.DT)
+		case s > MaxDelaySteps:
+			return fmt.Errorf("delay %g ms is %g steps; the longest delay is %d steps", x, s, MaxDelaySteps)
+		}
+		steps[k] = uint16(s)
+		longest = max(longest, int(s))
+	}
+	if n > 0 && slices.Max(steps) == slices.Min(steps) {
+		pp.Delay = uint32(steps[0])
+	} else if n > 0 {
+		pp.Delays = steps
+	}
+	post := c.Plan.Groups[p.Post.Group]
+	post.Ring = max(post.Ring, longest+1)
+	return nil
+}
+
+// checkNeuronInputs checks the neuron variables a pathway reads: they must
+// exist and, as a pathway runs when the spike is sent rather than when it
+// arrives, be read only by projections without delays.
+func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
+	if pp.OnPre == nil {
+		return nil
+	}
+	delayed := pp.Delay > 0 || pp.Delays != nil
+	for _, in := range pp.OnPre.Inputs {
+		g, base := pre, strings.TrimSuffix(in, SuffixPre)
+		if strings.HasSuffix(in, SuffixPost) {
+			g, base = post, strings.TrimSuffix(in, SuffixPost)
+		} else if !strings.HasSuffix(in, SuffixPre) {
+			continue
+		}
+		if arrayIndex(g.Arrays, base) < 0 {
+			return fmt.Errorf("on_pre reads %s, but group %q has no variable %s", in, g.Name, base)
+		}
+		if delayed {
+			return fmt.Errorf("on_pre reads %s: reading neuron variables in on_pre is not supported with delays yet", in)
+		}
+	}
+	return nil
+}

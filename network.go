@@ -1,0 +1,151 @@
+// Package spikevk simulates spiking neural networks on any Vulkan GPU, with
+// a CPU reference backend that gives bit-identical results.
+//
+// A network is built much as in Brian2: groups of neurons with a model
+// written as equations with units (or a built-in one), synapses between
+// groups and subgroups with a connectivity rule, weights and delays given as
+// expressions with random draws, Poisson inputs and spike monitors. Values
+// are expressions of the model language with units ("20*ms",
+// "E_L + rand()*(V_th - E_L)"); durations passed to Go are in ms, so
+// 1*spikevk.Second is one second.
+//
+// Calls that build the network record the first error and return it from
+// Run, so that a network reads as a list of statements:
+//
+//	net := spikevk.New(spikevk.Config{Seed: 1})
+//	p := net.Group("P", 4000, spikevk.Builtin("lif_coba_exp"))
+//	p.Set("v", "E_L + rand()*(V_th - E_L)")
+//	exc := net.Connect("exc", p.Slice(0, 3200), p, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"},
+//		spikevk.FixedProbability(0.02))
+//	exc.Set("w", "6*nS")
+//	spikes := net.SpikeMonitor(p)
+//	err := net.Run(ctx, 1*spikevk.Second)
+package spikevk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/spikevk/spikevk/host"
+)
+
+// Durations in ms, the unit of Config.DT and Run.
+const (
+	Ms     = 1.0
+	Second = 1000.0
+)
+
+// Config sets up a network.
+type Config struct {
+	DT   float64 // time step in ms; 0 means 0.1 ms
+	Seed uint64  // seed of every random draw (connectivity, values, dynamics)
+	// Backend is "auto" (or empty: the best Vulkan device, else the CPU
+	// reference), "vulkan" or "cpu".
+	Backend string
+	Device  string // Vulkan device, by index or part of its name
+	// Progress receives a progress bar during Run; nil means standard error
+	// when it is a terminal, and none otherwise.
+	Progress io.Writer
+}
+
+// Network is a network under construction and, from the first Run, a
+// simulation.
+type Network struct {
+	cfg      Config
+	desc     host.Network
+	groups   []*Group // the whole groups, by index in desc.Groups
+	err      error    // the first error of a building call
+	monitors []monitor
+
+	sim *simulation // set by the first Run
+}
+
+// New returns an empty network.
+func New(cfg Config) *Network {
+	if cfg.DT == 0 {
+		cfg.DT = 0.1
+	}
+	return &Network{cfg: cfg, desc: host.Network{DT: cfg.DT, Seed: cfg.Seed}}
+}
+
+// Err returns the first error of the calls that built the network.
+func (n *Network) Err() error { return n.err }
+
+// fail records the first error of a building call.
+func (n *Network) fail(format string, args ...any) {
+	if n.err == nil {
+		n.err = fmt.Errorf(format, args...)
+	}
+}
+
+// building reports whether the network may still change, recording an
+// error naming what when it may not.
+func (n *Network) building(what string) bool {
+	if n.sim != nil {
+		n.fail("%s: the network cannot change after its first Run", what)
+		return false
+	}
+	return n.err == nil
+}
+
+// DT is the time step in ms.
+func (n *Network) DT() float64 { return n.cfg.DT }
+
+// Run simulates duration ms more, continuing where the previous Run
+// stopped. The first Run builds the network: it draws the synapses, fills
+// the arrays and loads them onto the backend. Cancelling ctx stops the run
+// after the current batch of steps; the monitors keep what was recorded.
+func (n *Network) Run(ctx context.Context, duration float64) error {
+	if n.err != nil {
+		return n.err
+	}
+	steps := math.Round(duration / n.cfg.DT)
+	if !(duration >= 0) || math.Abs(duration/n.cfg.DT-steps) > 1e-6*math.Max(1, steps) {
+		return fmt.Errorf("run: duration %g ms is not a whole number of time steps of %g ms", duration, n.cfg.DT)
+	}
+	if n.sim == nil {
+		start := time.Now()
+		sim, err := build(n)
+		if err != nil {
+			return err
+		}
+		sim.buildTime = time.Since(start)
+		n.sim = sim
+	}
+	if n.sim.step+uint64(steps) > math.MaxUint32 {
+		return errors.New("run: more than 2^32 time steps in all")
+	}
+	return n.sim.run(ctx, uint32(steps))
+}
+
+// Warnings lists likely mistakes found when the network was built (by the
+// first Run): a model whose rest is unstable, a weight that is 0 for every
+// synapse.
+func (n *Network) Warnings() []string {
+	if n.sim == nil {
+		return nil
+	}
+	return n.sim.compiled.Warnings
+}
+
+// Close releases the backend. The monitors keep their records.
+func (n *Network) Close() error {
+	if n.sim == nil {
+		return nil
+	}
+	return n.sim.backend.Close()
+}
+
+// GroupByName returns the whole group called name, or nil.
+func (n *Network) GroupByName(name string) *Group {
+	for k, g := range n.desc.Groups {
+		if g.Name == name {
+			return n.groups[k]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,201 @@
+package spikevk
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/bits"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spikevk/spikevk/cpu"
+	"github.com/spikevk/spikevk/gpu"
+	"github.com/spikevk/spikevk/host"
+)
+
+// simulation is a built network: its plan loaded on a backend.
+type simulation struct {
+	net      *Network
+	compiled *host.Compiled
+	backend  host.Backend
+	step     uint64 // the next step
+	batch    uint32 // steps per batch
+	groups   []*groupStats
+	events   []uint64 // synapses leaving each neuron, per group, summed over projections
+
+	buildTime, wall time.Duration
+	nEvents         uint64
+	progress        *progress
+}
+
+// batchBytes bounds the spike records of one batch.
+const batchBytes = 32 << 20
+
+// maxBatch is the most steps of one batch.
+const maxBatch = 1000
+
+func build(n *Network) (*simulation, error) {
+	compiled, err := host.Compile(&n.desc)
+	if err != nil {
+		return nil, err
+	}
+	backend, err := openBackend(n.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := backend.Load(compiled.Plan); err != nil {
+		backend.Close()
+		return nil, err
+	}
+	s := &simulation{net: n, compiled: compiled, backend: backend, batch: maxBatch}
+	words := 0
+	for _, g := range compiled.Plan.Groups {
+		s.groups = append(s.groups, newGroupStats(g.N))
+		words += host.Words(g.N)
+	}
+	if words > 0 {
+		s.batch = uint32(max(1, min(maxBatch, batchBytes/(4*words))))
+	}
+	s.events = make([]uint64, 0)
+	for gi, g := range compiled.Plan.Groups {
+		out := make([]uint64, g.N)
+		for _, p := range compiled.Plan.Projections {
+			if p.Pre == gi {
+				for j := range g.N {
+					out[j] += uint64(p.RowPtr[j+1] - p.RowPtr[j])
+				}
+			}
+		}
+		s.groups[gi].out = out
+	}
+	s.progress = newProgress(n.cfg.Progress)
+	return s, nil
+}
+
+// openBackend opens the backend the configuration asks for; "auto" falls
+// back to the CPU reference when no Vulkan device opens.
+func openBackend(cfg Config) (host.Backend, error) {
+	switch strings.ToLower(cfg.Backend) {
+	case "cpu":
+		return cpu.New(cpu.Options{}), nil
+	case "vulkan", "gpu":
+		b, err := gpu.New(gpu.Options{Device: cfg.Device})
+		if err != nil {
+			return nil, fmt.Errorf("vulkan backend: %w", err)
+		}
+		return b, nil
+	case "", "auto":
+		if b, err := gpu.New(gpu.Options{Device: cfg.Device}); err == nil {
+			return b, nil
+		}
+		return cpu.New(cpu.Options{}), nil
+	}
+	return nil, fmt.Errorf("unknown backend %q (known: auto, vulkan, cpu)", cfg.Backend)
+}
+
+func (s *simulation) run(ctx context.Context, steps uint32) error {
+	start := time.Now()
+	defer func() { s.wall += time.Since(start) }()
+	first := s.step
+	for done := uint32(0); done < steps; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(s.batch, steps-done)
+		b, err := s.backend.Run(ctx, uint32(s.step), n)
+		if err != nil {
+			return err
+		}
+		s.record(b)
+		s.step += uint64(n)
+		done += n
+		s.progress.update(float64(s.step-first)/float64(steps), float64(s.step)*s.net.cfg.DT, time.Since(start))
+	}
+	s.progress.done()
+	return nil
+}
+
+// record hands a batch to the statistics and the monitors.
+func (s *simulation) record(b *host.Batch) {
+	for gi, g := range s.compiled.Plan.Groups {
+		words := host.Words(g.N)
+		st := s.groups[gi]
+		for k := range b.Steps {
+			step := uint64(b.First) + uint64(k)
+			forEachSpike(b.Spikes[gi][int(k)*words:int(k+1)*words], func(i int) {
+				st.spike(i, step)
+				s.nEvents += st.out[i]
+			})
+		}
+	}
+	for _, m := range s.net.monitors {
+		m.record(b, s.compiled.Plan)
+	}
+}
+
+// forEachSpike calls fn with the index of every set bit of a spike record.
+func forEachSpike(record []uint32, fn func(i int)) {
+	for w, word := range record {
+		for word != 0 {
+			bit := bits.TrailingZeros32(word)
+			fn(w*32 + bit)
+			word &= word - 1
+		}
+	}
+}
+
+// groupStats accumulates the spikes of a group for the summary.
+type groupStats struct {
+	spikes        uint64
+	count         []uint32
+	last          []uint64 // step of the last spike + 1; 0: none yet
+	isiSum, isiSq []float64
+	out           []uint64 // synapses leaving each neuron
+}
+
+func newGroupStats(n int) *groupStats {
+	return &groupStats{count: make([]uint32, n), last: make([]uint64, n), isiSum: make([]float64, n), isiSq: make([]float64, n)}
+}
+
+func (g *groupStats) spike(i int, step uint64) {
+	g.spikes++
+	g.count[i]++
+	if g.last[i] > 0 {
+		isi := float64(step + 1 - g.last[i])
+		g.isiSum[i] += isi
+		g.isiSq[i] += isi * isi
+	}
+	g.last[i] = step + 1
+}
+
+// progress draws a progress bar on a terminal.
+type progress struct {
+	w    io.Writer // nil: no bar
+	last time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	if w == nil {
+		if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			w = os.Stderr
+		}
+	}
+	return &progress{w: w}
+}
+
+func (p *progress) update(frac, ms float64, wall time.Duration) {
+	if p.w == nil || time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	bar := strings.Repeat("█", int(frac*width)) + strings.Repeat("·", width-int(frac*width))
+	fmt.Fprintf(p.w, "\r%s %3.0f%%  t = %.1f s  wall %.1f s ", bar, 100*frac, ms/1000, wall.Seconds())
+}
+
+func (p *progress) done() {
+	if p.w != nil && !p.last.IsZero() {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,84 @@
+package spikevk
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// Summary describes a simulation so far.
+type Summary struct {
+	Backend        string         `json:"backend"`
+	Device         string         `json:"device"`
+	DT             float64        `json:"dt_ms"`
+	Time           float64        `json:"time_ms"`          // biological time simulated
+	Build          float64        `json:"build_s"`          // wall time of building and loading the network
+	Wall           float64        `json:"wall_s"`           // wall time of the runs
+	RealTimeFactor float64        `json:"real_time_factor"` // wall time per biological time
+	Synapses       int            `json:"synapses"`
+	Events         uint64         `json:"synaptic_events"` // spikes times synapses leaving them
+	Groups         []GroupSummary `json:"groups"`
+}
+
+// GroupSummary describes the activity of one group.
+type GroupSummary struct {
+	Name   string  `json:"name"`
+	N      int     `json:"neurons"`
+	Spikes uint64  `json:"spikes"`
+	Rate   float64 `json:"rate_hz"` // mean rate per neuron
+	// CV is the mean over neurons with at least three spikes of the
+	// coefficient of variation of their interspike intervals; NaN (JSON
+	// null) when no neuron has three.
+	CV float64 `json:"cv_isi"`
+}
+
+// MarshalJSON writes a missing CV as null.
+func (g GroupSummary) MarshalJSON() ([]byte, error) {
+	type plain GroupSummary
+	var cv *float64
+	if !math.IsNaN(g.CV) {
+		cv = &g.CV
+	}
+	return json.Marshal(struct {
+		plain
+		CV *float64 `json:"cv_isi"`
+	}{plain(g), cv})
+}
+
+// Summary returns the summary of the runs so far (zero before the first).
+func (n *Network) Summary() Summary {
+	s := n.sim
+	if s == nil {
+		return Summary{DT: n.cfg.DT}
+	}
+	sum := Summary{Backend: s.backend.Name(), Device: s.backend.Device(), DT: n.cfg.DT,
+		Time: float64(s.step) * n.cfg.DT, Build: s.buildTime.Seconds(), Wall: s.wall.Seconds(), Events: s.nEvents}
+	if sum.Time > 0 {
+		sum.RealTimeFactor = sum.Wall / (sum.Time / 1000)
+	}
+	for _, p := range s.compiled.Plan.Projections {
+		sum.Synapses += p.Synapses()
+	}
+	for gi, g := range s.compiled.Plan.Groups {
+		st := s.groups[gi]
+		gs := GroupSummary{Name: g.Name, N: g.N, Spikes: st.spikes, CV: math.NaN()}
+		if g.N > 0 && sum.Time > 0 {
+			gs.Rate = float64(st.spikes) / float64(g.N) / (sum.Time / 1000)
+		}
+		cvSum, cvN := 0.0, 0
+		for i, c := range st.count {
+			if c < 3 {
+				continue
+			}
+			k := float64(c - 1)
+			mean := st.isiSum[i] / k
+			variance := math.Max(0, st.isiSq[i]/k-mean*mean)
+			cvSum += math.Sqrt(variance) / mean
+			cvN++
+		}
+		if cvN > 0 {
+			gs.CV = cvSum / float64(cvN)
+		}
+		sum.Groups = append(sum.Groups, gs)
+	}
+	return sum
+}

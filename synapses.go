@@ -1,0 +1,130 @@
+package spikevk
+
+import (
+	"fmt"
+
+	"github.com/spikevk/spikevk/host"
+)
+
+// Synapses is a synapse model, as for Brian2's Synapses: per-synapse
+// variables ("w : siemens") and the statements run when the presynaptic
+// neuron spikes ("g_e_post += w"; an unsuffixed neuron variable is the
+// postsynaptic one).
+type Synapses struct {
+	Model string
+	OnPre string
+}
+
+// Rule is a connectivity rule. Autapses (a neuron connected to itself when
+// source and target overlap) are left out unless Autapses is set.
+type Rule = host.Connectivity
+
+// AllToAll connects every source to every target.
+func AllToAll() Rule { return Rule{Rule: host.AllToAll} }
+
+// OneToOne connects source k to target k; both must have the same size.
+func OneToOne() Rule { return Rule{Rule: host.OneToOne} }
+
+// FixedProbability connects each pair independently with probability p.
+func FixedProbability(p float64) Rule { return Rule{Rule: host.FixedProbability, P: p} }
+
+// FixedInDegree gives each target k distinct sources, drawn at random.
+func FixedInDegree(k int) Rule { return Rule{Rule: host.FixedInDegree, K: k} }
+
+// FixedOutDegree gives each source k distinct targets, drawn at random.
+func FixedOutDegree(k int) Rule { return Rule{Rule: host.FixedOutDegree, K: k} }
+
+// FixedTotal draws n synapses, each between a source and a target chosen
+// at random (the same pair may be drawn twice).
+func FixedTotal(n int) Rule { return Rule{Rule: host.FixedTotal, K: n} }
+
+// Pairs connects source i[k] to target j[k] for every k (indices in the
+// source and target groups).
+func Pairs(i, j []int) Rule { return Rule{Rule: host.Pairs, I: i, J: j} }
+
+// Projection is a set of synapses between two groups.
+type Projection struct {
+	net   *Network
+	index int
+}
+
+// Connect adds synapses from pre to post (groups or subgroups) with a
+// synapse model and a connectivity rule. Their variables start at 0 and
+// they have no delay until Set and SetDelay say otherwise.
+func (n *Network) Connect(name string, pre, post *Group, syn Synapses, rule Rule) *Projection {
+	p := &Projection{net: n, index: len(n.desc.Projections)}
+	switch {
+	case !n.building("projection " + name):
+	case pre == nil || post == nil || pre.net != n || post.net != n:
+		n.fail("projection %q: source and target must be groups of this network", name)
+	}
+	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, Conn: rule}
+	if n.err == nil {
+		d.Pre, d.Post = pre.hostRange(), post.hostRange()
+	}
+	n.desc.Projections = append(n.desc.Projections, d)
+	return p
+}
+
+func (p *Projection) desc() *host.Projection { return p.net.desc.Projections[p.index] }
+
+// Name is the projection's name.
+func (p *Projection) Name() string { return p.desc().Name }
+
+// Set gives a synapse variable of every synapse: an expression with units
+// that may use i and j (the indices of the source and target neurons in
+// their groups), earlier synapse variables, rand() and randn(), e.g.
+// "clip(6*nS + 1*nS*randn(), 0*nS, 20*nS)" or "exp(log(6) + 0.5*randn())*nS".
+func (p *Projection) Set(variable, expr string) *Projection {
+	if p.net.building(fmt.Sprintf("projection %q: set %s", p.Name(), variable)) {
+		p.desc().Values = append(p.desc().Values, host.Value{Var: variable, Expr: expr})
+	}
+	return p
+}
+
+// SetArray gives a synapse variable one value per synapse, in unit, in the
+// order of Synapses.
+func (p *Projection) SetArray(variable string, values []float64, unit string) *Projection {
+	if p.net.building(fmt.Sprintf("projection %q: set %s", p.Name(), variable)) {
+		p.desc().Values = append(p.desc().Values, host.Value{Var: variable, Array: values, Unit: unit})
+	}
+	return p
+}
+
+// SetDelay gives every synapse a delay: an expression such as "1.5*ms" or
+// "rand()*5*ms" (which may use i and j). Given delays must be whole
+// numbers of time steps; delays drawn at random are rounded to the nearest
+// step.
+func (p *Projection) SetDelay(expr string) *Projection {
+	if p.net.building(fmt.Sprintf("projection %q: set delay", p.Name())) {
+		p.desc().Delay = host.Value{Expr: expr}
+	}
+	return p
+}
+
+// SetDelayArray gives each synapse its delay, in unit, in the order of
+// Synapses.
+func (p *Projection) SetDelayArray(values []float64, unit string) *Projection {
+	if p.net.building(fmt.Sprintf("projection %q: set delay", p.Name())) {
+		p.desc().Delay = host.Value{Array: values, Unit: unit}
+	}
+	return p
+}
+
+// Synapses returns the source and target of every synapse (indices in the
+// source and target groups, grouped by source), once the network is built
+// by its first Run.
+func (p *Projection) Synapses() (i, j []int, err error) {
+	if p.net.sim == nil {
+		return nil, nil, fmt.Errorf("projection %q: the synapses are drawn by the first Run", p.Name())
+	}
+	pp := p.net.sim.compiled.Plan.Projections[p.index]
+	d := p.desc()
+	for row := d.Pre.Lo; row < d.Pre.Hi; row++ {
+		for k := pp.RowPtr[row]; k < pp.RowPtr[row+1]; k++ {
+			i = append(i, row-d.Pre.Lo)
+			j = append(j, int(pp.Target[k])-d.Post.Lo)
+		}
+	}
+	return i, j, nil
+}
