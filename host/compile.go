@@ -242,13 +242,30 @@ func allEqual(x []float32) bool {
 	return true
 }
 
-// markConst marks the arrays that program p never writes and that hold one
-// value throughout.
+// markConst marks the arrays that program p never changes and that hold
+// one value throughout.
 func markConst(as []Array, p *ir.Program) {
 	for k := range as {
-		written := p != nil && slices.ContainsFunc(p.Outputs, func(o ir.Output) bool { return o.Name == as[k].Name })
-		as[k].Const = !written && allEqual(as[k].Init)
+		as[k].Const = !Writes(p, as[k].Name) && allEqual(as[k].Init)
 	}
+}
+
+// Writes reports whether program p may change the variable name: whether
+// it has an output of that name other than the unchanged input.
+func Writes(p *ir.Program, name string) bool {
+	if p == nil {
+		return false
+	}
+	for _, o := range p.Outputs {
+		if o.Name != name {
+			continue
+		}
+		in := p.Code[o.Reg]
+		if in.Op != ir.OpInput || p.Inputs[in.N] != name {
+			return true
+		}
+	}
+	return false
 }
 
 // evaluation computes values over the elements of a group or projection.

@@ -205,7 +205,10 @@ func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
 		return nil
 	}
 	delayed := pp.Delay > 0 || pp.Delays != nil
-	for _, in := range pp.OnPre.Inputs {
+	for k, in := range pp.OnPre.Inputs {
+		if !pp.OnPre.Uses(k) {
+			continue
+		}
 		g, base := pre, strings.TrimSuffix(in, SuffixPre)
 		if strings.HasSuffix(in, SuffixPost) {
 			g, base = post, strings.TrimSuffix(in, SuffixPost)
@@ -221,3 +224,4 @@ func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
 	}
 	return nil
 }
+

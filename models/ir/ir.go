@@ -28,6 +28,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Op is an instruction's operation.
@@ -210,4 +211,25 @@ func flush(x float32) float32 {
 		return 0
 	}
 	return x
+}
+
+// Uses reports whether the program reads its input k: programs keep every
+// input of their model in Inputs, also those they never read.
+func (p *Program) Uses(k int) bool {
+	for r, in := range p.Code {
+		if in.Op != OpInput || int(in.N) != k {
+			continue
+		}
+		for _, o := range p.Outputs {
+			if o.Reg == Reg(r) {
+				return true
+			}
+		}
+		for _, use := range p.Code[r+1:] {
+			if slices.Contains([]Reg{use.A, use.B, use.C}[:use.Op.arity()], Reg(r)) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -216,3 +216,17 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+func TestUses(t *testing.T) {
+	b := NewBuilder()
+	x, y := b.Input("x"), b.Input("y")
+	b.Input("unused")
+	b.Output("x", x)
+	b.Output("z", b.Op2(OpMul, y, b.Const(2)))
+	p := b.Program()
+	for k, want := range []bool{true, true, false} {
+		if got := p.Uses(k); got != want {
+			t.Errorf("Uses(%d) (%s) = %v, want %v", k, p.Inputs[k], got, want)
+		}
+	}
+}
