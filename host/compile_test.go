@@ -184,7 +184,9 @@ func TestCompileErrors(t *testing.T) {
 		{"delay units", func(n *Network) { n.Projections[1].Delay.Expr = "1*mV" }, "delay"},
 		{"duplicate name", func(n *Network) { n.Projections[1].Name = "P" }, `projection "P" has the name of a group`},
 		{"slice outside", func(n *Network) { n.Projections[0].Pre.Hi = 101 }, "outside group"},
-		{"array length", func(n *Network) { n.Groups[0].Values[0] = Value{Var: "v", Lo: 0, Hi: 100, Array: []float64{1}, Unit: "mV"} }, "1 values for 100 elements"},
+		{"array length", func(n *Network) {
+			n.Groups[0].Values[0] = Value{Var: "v", Lo: 0, Hi: 100, Array: []float64{1}, Unit: "mV"}
+		}, "1 values for 100 elements"},
 		{"array unit", func(n *Network) {
 			n.Groups[0].Values[0] = Value{Var: "v", Lo: 0, Hi: 2, Array: []float64{1, 2}, Unit: "nS"}
 		}, "values in"},

@@ -224,4 +224,3 @@ func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
 	}
 	return nil
 }
-
