@@ -1,0 +1,34 @@
+package spikevk_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spikevk/spikevk"
+)
+
+// A Poisson input drives a group of conductance-based neurons through
+// random synapses; a monitor records the spikes of the first ten.
+func Example() {
+	net := spikevk.New(spikevk.Config{Seed: 1, Backend: "cpu"})
+	input := net.PoissonGroup("input", 200, "20*Hz")
+	cells := net.Group("cells", 100, spikevk.Builtin("lif_coba_exp"))
+	cells.Set("v", "E_L + rand()*(V_th - E_L)")
+	syn := net.Connect("drive", input, cells, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"},
+		spikevk.FixedProbability(0.2))
+	syn.Set("w", "0.5*nS + rand()*0.5*nS").SetDelay("1*ms")
+	first := net.SpikeMonitor(cells.Slice(0, 10))
+	if err := net.Run(context.Background(), 500*spikevk.Ms); err != nil {
+		fmt.Println(err)
+		return
+	}
+	i, t := first.Spikes()
+	fmt.Printf("first ten cells: %d spikes, the first by cell %d at %.1f ms\n", first.Count(), i[0], t[0])
+	for _, g := range net.Summary().Groups {
+		fmt.Printf("%s: %d neurons, %.1f Hz\n", g.Name, g.N, g.Rate)
+	}
+	// Output:
+	// first ten cells: 193 spikes, the first by cell 1 at 17.9 ms
+	// input: 200 neurons, 20.0 Hz
+	// cells: 100 neurons, 37.7 Hz
+}
