@@ -3,20 +3,27 @@ package spikevk
 import (
 	"encoding/json"
 	"math"
+
+	"github.com/spikevk/spikevk/host"
 )
 
 // Summary describes a simulation so far.
 type Summary struct {
-	Backend        string         `json:"backend"`
-	Device         string         `json:"device"`
-	DT             float64        `json:"dt_ms"`
-	Time           float64        `json:"time_ms"`          // biological time simulated
-	Build          float64        `json:"build_s"`          // wall time of building and loading the network
-	Wall           float64        `json:"wall_s"`           // wall time of the runs
-	RealTimeFactor float64        `json:"real_time_factor"` // wall time per biological time
-	Synapses       int            `json:"synapses"`
-	Events         uint64         `json:"synaptic_events"` // spikes times synapses leaving them
-	Groups         []GroupSummary `json:"groups"`
+	Backend        string  `json:"backend"`
+	Device         string  `json:"device"`
+	DT             float64 `json:"dt_ms"`
+	Time           float64 `json:"time_ms"`          // biological time simulated
+	Build          float64 `json:"build_s"`          // wall time of building and loading the network
+	Wall           float64 `json:"wall_s"`           // wall time of the runs
+	RealTimeFactor float64 `json:"real_time_factor"` // wall time per biological time
+	Synapses       int     `json:"synapses"`
+	Events         uint64  `json:"synaptic_events"` // spikes times synapses leaving them
+	// SynapseBytes is the memory of the synapses: row pointers, targets,
+	// per-synapse delays and the per-synapse variables that are not one
+	// constant.
+	SynapseBytes int64          `json:"synapse_bytes"`
+	Stats        host.Stats     `json:"backend_stats"`
+	Groups       []GroupSummary `json:"groups"`
 }
 
 // GroupSummary describes the activity of one group.
@@ -57,7 +64,9 @@ func (n *Network) Summary() Summary {
 	}
 	for _, p := range s.compiled.Plan.Projections {
 		sum.Synapses += p.Synapses()
+		sum.SynapseBytes += p.Bytes()
 	}
+	sum.Stats = s.backend.Stats()
 	for gi, g := range s.compiled.Plan.Groups {
 		st := s.groups[gi]
 		gs := GroupSummary{Name: g.Name, N: g.N, Spikes: st.spikes, CV: math.NaN()}

@@ -72,6 +72,9 @@ func TestCompileCOBA(t *testing.T) {
 	if w := array(t, inh.Arrays, "w"); !w.Const || w.Init[0] != 67 {
 		t.Errorf("inhibitory w = %v, want 67 nS constant", w.Init[0])
 	}
+	if exc.Bytes() != 4*int64(len(exc.RowPtr)+len(exc.Target)) {
+		t.Errorf("static synapses take %d bytes for %d synapses: more than a target index each", exc.Bytes(), exc.Synapses())
+	}
 	if exc.Delay != 0 || inh.Delay != 15 || inh.Delays != nil {
 		t.Errorf("delays %d and %d, want 0 and 15 steps", exc.Delay, inh.Delay)
 	}

@@ -92,6 +92,18 @@ type ProjectionPlan struct {
 // Synapses is the number of synapses of the projection.
 func (p *ProjectionPlan) Synapses() int { return len(p.Target) }
 
+// Bytes is the memory the projection's synapses need: row pointers,
+// targets, per-synapse delays and the arrays that are not constant.
+func (p *ProjectionPlan) Bytes() int64 {
+	b := 4*int64(len(p.RowPtr)) + 4*int64(len(p.Target)) + 2*int64(len(p.Delays))
+	for _, a := range p.Arrays {
+		if !a.Const {
+			b += 4 * int64(len(a.Init))
+		}
+	}
+	return b
+}
+
 // Names of the special inputs and outputs of the programs of a Plan.
 const (
 	InputTime    = "t"
@@ -188,10 +200,10 @@ type Backend interface {
 
 // Stats counts what a backend did, for benchmarks and the run summary.
 type Stats struct {
-	Steps       uint64 // time steps run
-	Dispatches  uint64 // kernel dispatches (0 on the CPU)
-	Barriers    uint64 // memory barriers between dispatches
-	Syncs       uint64 // host waits for the device (one per batch)
-	DeviceBytes int64  // bytes of device memory the plan holds
-	HostBytes   int64  // bytes of host memory the backend holds for the plan
+	Steps       uint64 `json:"steps"`        // time steps run
+	Dispatches  uint64 `json:"dispatches"`   // kernel dispatches (0 on the CPU)
+	Barriers    uint64 `json:"barriers"`     // memory barriers between dispatches
+	Syncs       uint64 `json:"syncs"`        // host waits for the device (one per batch)
+	DeviceBytes int64  `json:"device_bytes"` // bytes of device memory the plan holds
+	HostBytes   int64  `json:"host_bytes"`   // bytes of host memory the backend holds for the plan
 }

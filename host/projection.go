@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/ir"
 	"github.com/spikevk/spikevk/models/units"
 )
 
@@ -40,7 +41,7 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	}
 	pp := &ProjectionPlan{Name: p.Name, Pre: p.Pre.Group, Post: p.Post.Group, Stream: stream("synapses", p.Name)}
 	if syn.OnPre != nil {
-		pp.OnPre = syn.OnPre.Program
+		pp.OnPre = withoutUnusedLastUpdate(syn.OnPre.Program)
 		if err := addTargets(syn.OnPre, postG, postM); err != nil {
 			return nil, nil, err
 		}
@@ -223,4 +224,16 @@ func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
 		}
 	}
 	return nil
+}
+
+// withoutUnusedLastUpdate drops the output lastupdate of a pathway without
+// event-driven variables: nothing reads it, and storing it would cost 4
+// bytes per synapse and a write per event.
+func withoutUnusedLastUpdate(p *ir.Program) *ir.Program {
+	if k := slices.Index(p.Inputs, models.InputLastUpdate); k >= 0 && p.Uses(k) {
+		return p
+	}
+	q := *p
+	q.Outputs = slices.DeleteFunc(slices.Clone(p.Outputs), func(o ir.Output) bool { return o.Name == models.InputLastUpdate })
+	return &q
 }

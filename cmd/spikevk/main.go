@@ -4,6 +4,8 @@
 //
 //	spikevk run [-json] [-backend B] [-out DIR]
 //	                             run the default network (COBA, 4,000 neurons, 1 s) and print its summary
+//	spikevk bench [-n SIZES] [-backend LIST] [-brian2 auto|yes|no]
+//	                             time COBA with 80 synapses per neuron on each backend (and Brian2)
 //	spikevk devices [-json]      list Vulkan devices and their limits
 //	spikevk smoke [-device D] [-n N]
 //	                             run a smoke kernel on a device and check it against the CPU
@@ -30,6 +32,7 @@ const usage = `usage: spikevk <command> [flags]
 
 commands:
   run       run the default network (COBA, 4,000 neurons, 1 s) and write its spikes
+  bench     time COBA with 80 synapses per neuron on each backend and on Brian2
   devices   list Vulkan devices and their limits
   smoke     run a smoke kernel on a device and check it against the CPU
   models    list the built-in models; models show NAME; models check FILE
@@ -44,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = runCmd(args[1:], stdout, stderr)
+	case "bench":
+		err = bench(args[1:], stdout, stderr)
 	case "devices":
 		err = devices(args[1:], stdout)
 	case "smoke":

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spikevk/spikevk"
+)
+
+//go:embed brian2_coba.py
+var brian2Script []byte
+
+// benchRow is one line of the benchmark table.
+type benchRow struct {
+	Backend  string  `json:"backend"`
+	Device   string  `json:"device"`
+	Neurons  int     `json:"neurons"`
+	Synapses int     `json:"synapses"`
+	Time     float64 `json:"time_ms"` // biological time simulated
+	Build    float64 `json:"build_s"`
+	// RealTimeFactor is wall time per biological time of the main loop.
+	RealTimeFactor float64 `json:"real_time_factor"`
+	EventsPerS     float64 `json:"synaptic_events_per_s"`
+	BytesPerSyn    float64 `json:"bytes_per_synapse"`
+	DispatchesStep float64 `json:"dispatches_per_step"`
+	BarriersStep   float64 `json:"barriers_per_step"`
+	SyncsPerS      float64 `json:"syncs_per_biological_s"`
+	PeakHostMiB    float64 `json:"peak_host_mib"`
+	DeviceMiB      float64 `json:"device_mib"`
+	Rate           float64 `json:"rate_hz"`
+	Err            string  `json:"error,omitempty"`
+}
+
+// bench runs the COBA network with 80 synapses per neuron at several sizes
+// on each backend, and Brian2's C++ standalone mode where Brian2 is
+// installed, and prints a table.
+func bench(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizes := fs.String("n", "4000,16000,64000,256000", "network sizes")
+	backends := fs.String("backend", "cpu,vulkan", "backends to time")
+	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
+	duration := fs.Float64("t", 1000, "biological time in ms")
+	budget := fs.Duration("budget", 2*time.Minute, "wall time allowed per run: a slower configuration simulates less time (see time_ms)")
+	brian := fs.String("brian2", "auto", "time Brian2's C++ standalone mode: auto (when installed), yes or no")
+	asJSON := fs.Bool("json", false, "print the rows as JSON")
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	var ns []int
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 10 {
+			return fmt.Errorf("bench: bad size %q", s)
+		}
+		ns = append(ns, n)
+	}
+	python := brian2Python(*brian)
+	if *brian == "yes" && python == "" {
+		return errors.New("bench: Brian2 is not installed (Debian: apt-get install python3-brian)")
+	}
+	var rows []benchRow
+	for _, n := range ns {
+		for _, b := range strings.Split(*backends, ",") {
+			row := benchSpikevk(strings.TrimSpace(b), *device, n, *duration, *budget)
+			fmt.Fprintf(stderr, "%s n=%d: rtf %.3g %s\n", row.Backend, n, row.RealTimeFactor, row.Err)
+			rows = append(rows, row)
+		}
+		if python != "" {
+			row := benchBrian2(python, n, *duration)
+			fmt.Fprintf(stderr, "brian2 n=%d: rtf %.3g %s\n", n, row.RealTimeFactor, row.Err)
+			rows = append(rows, row)
+		}
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(rows)
+	}
+	printBench(stdout, rows)
+	return nil
+}
+
+// benchSpikevk times one backend on COBA with n neurons: the run is
+// shortened, and the table says so, when 10 ms of it predict more than the
+// budget.
+func benchSpikevk(backend, device string, n int, duration float64, budget time.Duration) benchRow {
+	row := benchRow{Backend: backend, Neurons: n}
+	resetPeakRSS()
+	net := spikevk.COBA(spikevk.Config{Seed: 1, Backend: backend, Device: device, Progress: io.Discard}, n, 80/float64(n))
+	defer net.Close()
+	ctx := context.Background()
+	if err := net.Run(ctx, 0); err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	const probe = 10.0
+	if err := net.Run(ctx, probe); err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	s0 := net.Summary()
+	if predicted := s0.Wall / probe * duration; predicted > budget.Seconds() {
+		duration = max(probe, float64(int(budget.Seconds()/s0.Wall*probe/10))*10)
+	}
+	if err := net.Run(ctx, duration); err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	s := net.Summary()
+	wall, steps := s.Wall-s0.Wall, float64(s.Stats.Steps-s0.Stats.Steps)
+	row.Device, row.Synapses, row.Time, row.Build = s.Device, s.Synapses, duration, s.Build
+	row.RealTimeFactor = wall / (duration / 1000)
+	row.EventsPerS = float64(s.Events-s0.Events) / wall
+	if s.Synapses > 0 {
+		row.BytesPerSyn = float64(s.SynapseBytes) / float64(s.Synapses)
+	}
+	row.DispatchesStep = float64(s.Stats.Dispatches-s0.Stats.Dispatches) / steps
+	row.BarriersStep = float64(s.Stats.Barriers-s0.Stats.Barriers) / steps
+	row.SyncsPerS = float64(s.Stats.Syncs-s0.Stats.Syncs) / (duration / 1000)
+	row.PeakHostMiB = peakRSS() / (1 << 20)
+	row.DeviceMiB = float64(s.Stats.DeviceBytes) / (1 << 20)
+	for _, g := range s.Groups {
+		row.Rate = g.Rate
+	}
+	return row
+}
+
+// brian2Python returns a Python interpreter that imports brian2, or "".
+func brian2Python(mode string) string {
+	if mode == "no" {
+		return ""
+	}
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(py, "-c", "import brian2").Run() == nil {
+			return py
+		}
+	}
+	return ""
+}
+
+// benchBrian2 times Brian2's C++ standalone mode on the same network.
+func benchBrian2(python string, n int, duration float64) benchRow {
+	row := benchRow{Backend: "brian2", Device: "C++ standalone, 1 thread", Neurons: n, Time: duration}
+	dir, err := os.MkdirTemp("", "spikevk-brian2-")
+	if err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	defer os.RemoveAll(dir)
+	script := dir + "/coba.py"
+	if err := os.WriteFile(script, brian2Script, 0o644); err != nil {
+		row.Err = err.Error()
+		return row
+	}
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(python, script, strconv.Itoa(n), strconv.FormatFloat(80/float64(n), 'g', -1, 64),
+		strconv.FormatFloat(duration, 'g', -1, 64), "1", dir+"/build")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		row.Err = fmt.Sprintf("%v: %s", err, lastLine(errOut.String()))
+		return row
+	}
+	var r struct {
+		Synapses int     `json:"synapses"`
+		Spikes   int     `json:"spikes"`
+		MainLoop float64 `json:"main_loop_s"`
+		Build    float64 `json:"build_s"`
+	}
+	if err := json.Unmarshal([]byte(lastLine(out.String())), &r); err != nil {
+		row.Err = fmt.Sprintf("brian2 output %q: %v", lastLine(out.String()), err)
+		return row
+	}
+	row.Synapses, row.Build = r.Synapses, r.Build
+	row.RealTimeFactor = r.MainLoop / (duration / 1000)
+	row.Rate = float64(r.Spikes) / float64(n) / (duration / 1000)
+	return row
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// resetPeakRSS resets the kernel's peak resident set size of this process
+// (Linux; elsewhere the peak covers the whole process).
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS is the peak resident set size in bytes since resetPeakRSS (0
+// where /proc is missing).
+func peakRSS() float64 {
+	data, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func printBench(w io.Writer, rows []benchRow) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "backend\tneurons\tsynapses\tsim (ms)\tbuild (s)\twall/bio s\tevents/s\tB/syn\tdisp/step\tbarr/step\tsyncs/bio s\thost MiB\tdevice MiB\trate (Hz)\t")
+	for _, r := range rows {
+		if r.Err != "" {
+			fmt.Fprintf(tw, "%s\t%d\t\t\t\t\t\t\t\t\t\t\t\t\t%s\n", r.Backend, r.Neurons, r.Err)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%g\t%.2f\t%.3f\t%.3g\t%.2f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t\n",
+			r.Backend, r.Neurons, r.Synapses, r.Time, r.Build, r.RealTimeFactor, r.EventsPerS, r.BytesPerSyn,
+			r.DispatchesStep, r.BarriersStep, r.SyncsPerS, r.PeakHostMiB, r.DeviceMiB, r.Rate)
+	}
+	tw.Flush()
+	devices := map[string]bool{}
+	for _, r := range rows {
+		if r.Device != "" && !devices[r.Backend+r.Device] {
+			devices[r.Backend+r.Device] = true
+			fmt.Fprintf(w, "%s: %s\n", r.Backend, r.Device)
+		}
+	}
+}
