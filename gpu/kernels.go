@@ -1,0 +1,450 @@
+package gpu
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/internal/philox"
+	"github.com/spikevk/spikevk/models/ir"
+)
+
+// localSize is the work-group size of every kernel. A neuron work group
+// covers exactly two words of a spike record.
+const localSize = 64
+
+// rowBlock is the number of synapses of a row one scatter thread walks: a
+// row is split into blocks along the second dispatch dimension. Lavapipe
+// ends every loop of an invocation once the loops together ran 65,535
+// iterations (one counter for all loops, so nesting loops does not help),
+// and the walk is the only loop of a scatter kernel.
+const rowBlock = 32768
+
+// header is the start of every kernel: extensions, the portable math, the
+// random generator, the IR helpers and the fixed-point conversions of
+// host.ToFixed and host.AddFixed.
+const header = `#version 450
+#extension GL_ARB_gpu_shader_int64 : require
+%s
+#include "pmath.glsl"
+#include "philox.glsl"
+` + ir.GLSLHelpers + `
+// spk_fixed is host.ToFixed: x * 2^32 clamped to ±2^62 (NaN to -2^62),
+// truncated toward zero.
+int64_t spk_fixed(float x) {
+	precise float y = x * uintBitsToFloat(0x4f800000u);
+	float lim = uintBitsToFloat(0x5e800000u);
+	y = y > -lim ? y : -lim;
+	y = y < lim ? y : lim;
+	return int64_t(y);
+}
+
+// spk_add_fixed is host.AddFixed: x + float(a) * 2^-32, each result
+// flushed like the IR's sums.
+float spk_add_fixed(float x, int64_t a) {
+	precise float f = ir_flush(float(a) * uintBitsToFloat(0x2f800000u));
+	precise float s = x + f;
+	return ir_flush(s);
+}
+
+layout(local_size_x = 64) in;
+layout(push_constant) uniform Push { uint row; } pc;
+`
+
+// binding is one storage buffer a kernel declares: its GLSL block body and
+// qualifier.
+type binding struct {
+	qualifier string // "readonly " or ""
+	block     string // e.g. "float vars[];"
+}
+
+// declare writes the buffer declarations, bindings 0, 1, … in order.
+func declare(b *strings.Builder, bs []binding) {
+	for k, d := range bs {
+		fmt.Fprintf(b, "layout(std430, binding = %d) %sbuffer B%d { %s };\n", k, d.qualifier, k, d.block)
+	}
+}
+
+// floatLiteral writes k by its bits, so that GLSL reads exactly that float32.
+func floatLiteral(k float32) string {
+	return fmt.Sprintf("uintBitsToFloat(0x%08xu)", math.Float32bits(k))
+}
+
+// keyLiteral writes a Philox key as a uvec2.
+func keyLiteral(k philox.Key) string {
+	return fmt.Sprintf("uvec2(0x%08xu, 0x%08xu)", k[0], k[1])
+}
+
+// usedInputs reports which inputs of p some output depends on; a program
+// keeps an instruction for every input, used or not, and the kernels
+// read only the used ones (every input must still exist, as on the CPU).
+func usedInputs(p *ir.Program) []bool {
+	live := make([]bool, len(p.Code))
+	for _, o := range p.Outputs {
+		live[o.Reg] = true
+	}
+	used := make([]bool, len(p.Inputs))
+	for r := len(p.Code) - 1; r >= 0; r-- {
+		if !live[r] {
+			continue
+		}
+		in := p.Code[r]
+		switch operands(in.Op) {
+		case 3:
+			live[in.C] = true
+			fallthrough
+		case 2:
+			live[in.B] = true
+			fallthrough
+		case 1:
+			live[in.A] = true
+		}
+		if in.Op == ir.OpInput {
+			used[in.N] = true
+		}
+	}
+	return used
+}
+
+// operands is the number of registers op reads.
+func operands(op ir.Op) int {
+	switch op {
+	case ir.OpInput, ir.OpConst, ir.OpRand, ir.OpRandn:
+		return 0
+	case ir.OpNeg, ir.OpExp, ir.OpLog, ir.OpSqrt, ir.OpTanh, ir.OpSin, ir.OpCos,
+		ir.OpAbs, ir.OpFloor, ir.OpCeil, ir.OpTrunc, ir.OpNot:
+		return 1
+	case ir.OpSelect:
+		return 3
+	}
+	return 2
+}
+
+// identity reports whether output k of p stores the unchanged input of
+// the same name (a variable the code does not modify).
+func identity(p *ir.Program, k int) bool {
+	o := p.Outputs[k]
+	in := p.Code[o.Reg]
+	return in.Op == ir.OpInput && p.Inputs[in.N] == o.Name
+}
+
+// sink is the local that receives outputs no array keeps.
+const sink = "spk_sink"
+
+// arrays indexes the arrays of a group or a projection: the slot of each
+// non-Const array in the packed buffer, and every array by name.
+type arrays struct {
+	byName map[string]*host.Array
+	slot   map[string]int
+	n      int // elements per array
+}
+
+func newArrays(list []host.Array, n int) (*arrays, error) {
+	a := &arrays{byName: map[string]*host.Array{}, slot: map[string]int{}, n: n}
+	for k := range list {
+		x := &list[k]
+		if _, dup := a.byName[x.Name]; dup {
+			return nil, fmt.Errorf("array %q appears twice", x.Name)
+		}
+		if len(x.Init) != n {
+			return nil, fmt.Errorf("array %q has %d values for %d elements", x.Name, len(x.Init), n)
+		}
+		a.byName[x.Name] = x
+		if !x.Const {
+			a.slot[x.Name] = len(a.slot)
+			continue
+		}
+		for _, v := range x.Init {
+			if math.Float32bits(v) != math.Float32bits(x.Init[0]) {
+				return nil, fmt.Errorf("array %q is marked Const but its values differ", x.Name)
+			}
+		}
+	}
+	return a, nil
+}
+
+// read returns the GLSL expression for array name at element index of
+// buffer buf, and whether the array exists.
+func (a *arrays) read(name, buf, index string) (string, bool) {
+	x, ok := a.byName[name]
+	if !ok {
+		return "", false
+	}
+	if x.Const {
+		if len(x.Init) == 0 {
+			return floatLiteral(0), true
+		}
+		return floatLiteral(x.Init[0]), true
+	}
+	return fmt.Sprintf("%s[%du + %s]", buf, a.slot[name]*a.n, index), true
+}
+
+// write returns the lvalue for output k of p when it is named like an
+// array: the sink for an unchanged value, an error for a Const array.
+func (a *arrays) write(p *ir.Program, k int, buf, index string) (string, bool, error) {
+	name := p.Outputs[k].Name
+	x, ok := a.byName[name]
+	if !ok {
+		return "", false, nil
+	}
+	if identity(p, k) {
+		return sink, true, nil
+	}
+	if x.Const {
+		return "", true, fmt.Errorf("array %q is marked Const but the program writes it", name)
+	}
+	return fmt.Sprintf("%s[%du + %s]", buf, a.slot[name]*a.n, index), true, nil
+}
+
+// neuronBindings are the buffers of a neuron kernel, in binding order.
+func neuronBindings(hasVars, hasRing bool) []binding {
+	bs := []binding{
+		{"readonly ", "uint clock_base;"},
+		{"", "uint count[2]; uint list[];"},
+		{"", "uint record[];"},
+	}
+	if hasVars {
+		bs = append(bs, binding{"", "float vars[];"})
+	}
+	if hasRing {
+		bs = append(bs, binding{"", "int64_t ring[];"})
+	}
+	return bs
+}
+
+// neuronSource is the kernel of step 1 of host.Plan for group g: one thread
+// per neuron adds and clears the ring slots of its targets, runs the step
+// program, appends spikes to the list of this step's parity and builds the
+// step's spike record in shared memory.
+func neuronSource(p *host.Plan, g *host.GroupPlan, a *arrays) (string, error) {
+	prog := g.Step
+	used := usedInputs(prog)
+	inputs := make([]string, len(prog.Inputs))
+	for k, name := range prog.Inputs {
+		switch name {
+		case host.InputTime:
+			inputs[k] = "t_now"
+		case host.InputIndex:
+			inputs[k] = "float(i)"
+		case host.InputSize:
+			inputs[k] = floatLiteral(float32(g.N))
+		default:
+			e, ok := a.read(name, "vars", "i")
+			if !ok {
+				return "", fmt.Errorf("the step program has input %q, which is not an array of the group", name)
+			}
+			inputs[k] = e
+		}
+		if !used[k] {
+			inputs[k] = "0.0"
+		}
+	}
+	outputs := make([]string, len(prog.Outputs))
+	for k, o := range prog.Outputs {
+		if o.Name == host.OutputSpike {
+			outputs[k] = "spike"
+			continue
+		}
+		lv, ok, err := a.write(prog, k, "vars", "i")
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			lv = sink
+		}
+		outputs[k] = lv
+	}
+	body := prog.GLSL(ir.GLSLEnv{
+		Input:  func(k int) string { return inputs[k] },
+		Output: func(k int) string { return outputs[k] },
+		Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", g.Stream), Index: "i", Step: "step",
+		Prefix: "r",
+	})
+
+	var b strings.Builder
+	fmt.Fprintf(&b, header, "")
+	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0))
+	fmt.Fprintf(&b, `shared uint words[2];
+void main() {
+	const uint N = %du;
+	const uint W = %du;
+	const uint RING = %du;
+	uint i = gl_GlobalInvocationID.x;
+	uint lid = gl_LocalInvocationID.x;
+	uint step = clock_base + pc.row;
+	if (lid < 2u) {
+		words[lid] = 0u;
+	}
+	memoryBarrierShared();
+	barrier();
+	if (i == 0u) {
+		count[(step + 1u) & 1u] = 0u;
+	}
+	if (i < N) {
+		uint slot = step %% RING;
+`, g.N, host.Words(g.N), g.Ring)
+	for x, name := range g.Targets {
+		v, _ := a.read(name, "vars", "i")
+		fmt.Fprintf(&b, "\t\t{\n\t\t\tuint o = (%du + slot) * N + i;\n\t\t\t%s = spk_add_fixed(%s, ring[o]);\n\t\t\tring[o] = int64_t(0);\n\t\t}\n",
+			x*g.Ring, v, v)
+	}
+	fmt.Fprintf(&b, `		precise float t_now = float(step) * %s;
+		float spike = 0.0;
+		float %s;
+%s		if (spike != 0.0) {
+			list[atomicAdd(count[step & 1u], 1u)] = i;
+			atomicOr(words[lid >> 5u], 1u << (lid & 31u));
+		}
+	}
+	memoryBarrierShared();
+	barrier();
+	if (lid < 2u) {
+		uint w = gl_WorkGroupID.x * 2u + lid;
+		if (w < W) {
+			record[pc.row * W + w] = words[lid];
+		}
+	}
+}
+`, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"))
+	return b.String(), nil
+}
+
+// scatterLayout says which optional buffers a scatter kernel binds.
+type scatterLayout struct {
+	delays, syn, pre, post, ring bool
+}
+
+// bindings are the buffers of a scatter kernel, in binding order.
+func (l scatterLayout) bindings() []binding {
+	bs := []binding{
+		{"readonly ", "uint clock_base;"},
+		{"readonly ", "uint count[2]; uint list[];"},
+		{"readonly ", "uint rowptr[];"},
+		{"readonly ", "uint target[];"},
+	}
+	add := func(on bool, q, block string) {
+		if on {
+			bs = append(bs, binding{q, block})
+		}
+	}
+	add(l.delays, "readonly ", "uint delays[];")
+	add(l.syn, "", "float syn[];")
+	add(l.pre, "readonly ", "float pre[];")
+	add(l.post, "readonly ", "float post[];")
+	add(l.ring, "", "int64_t ring[];")
+	return bs
+}
+
+// scatterSource is the kernel of step 2 of host.Plan for projection pp:
+// thread (n, b) walks block b of the CSR row of spike n of the Pre group,
+// runs OnPre for each synapse and adds its effects to the Post group's
+// ring. It returns the source and the buffers it binds.
+func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) (string, scatterLayout, error) {
+	prog := pp.OnPre
+	postGroup := p.Groups[pp.Post]
+	same := pp.Pre == pp.Post
+	l := scatterLayout{delays: pp.Delays != nil, syn: len(syn.slot) > 0, pre: len(pre.slot) > 0, post: !same && len(post.slot) > 0}
+	postBuf := "post"
+	if same {
+		postBuf = "pre"
+	}
+	used := usedInputs(prog)
+	inputs := make([]string, len(prog.Inputs))
+	for k, name := range prog.Inputs {
+		e, ok := "t_now", true
+		switch {
+		case name == host.InputTime:
+		case strings.HasSuffix(name, host.SuffixPre):
+			e, ok = pre.read(strings.TrimSuffix(name, host.SuffixPre), "pre", "j")
+		case strings.HasSuffix(name, host.SuffixPost):
+			e, ok = post.read(strings.TrimSuffix(name, host.SuffixPost), postBuf, "tgt")
+		default:
+			e, ok = syn.read(name, "syn", "k")
+		}
+		if !ok {
+			return "", l, fmt.Errorf("OnPre has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", name)
+		}
+		if !used[k] {
+			e = "0.0"
+		}
+		inputs[k] = e
+	}
+	outputs := make([]string, len(prog.Outputs))
+	var decls, effects strings.Builder
+	for k, o := range prog.Outputs {
+		if strings.HasSuffix(o.Name, "+=") {
+			target, ok := strings.CutSuffix(o.Name, host.SuffixEffect)
+			if !ok {
+				return "", l, fmt.Errorf("OnPre output %q: only postsynaptic increments (x%s) are supported", o.Name, host.SuffixEffect)
+			}
+			x := slices.Index(postGroup.Targets, target)
+			if x < 0 {
+				return "", l, fmt.Errorf("OnPre increments %q, which is not a target of group %q", target, postGroup.Name)
+			}
+			l.ring = true
+			outputs[k] = fmt.Sprintf("eff%d", k)
+			fmt.Fprintf(&decls, "\t\tfloat eff%d;\n", k)
+			fmt.Fprintf(&effects, "\t\tatomicAdd(ring[(%du + slot) * NPOST + tgt], spk_fixed(eff%d));\n", x*postGroup.Ring, k)
+			continue
+		}
+		lv, ok, err := syn.write(prog, k, "syn", "k")
+		if err != nil {
+			return "", l, err
+		}
+		if !ok {
+			lv = sink
+		}
+		outputs[k] = lv
+	}
+	body := prog.GLSL(ir.GLSLEnv{
+		Input:  func(k int) string { return inputs[k] },
+		Output: func(k int) string { return outputs[k] },
+		Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", pp.Stream), Index: "k", Step: "step",
+		Prefix: "r",
+	})
+	delay := fmt.Sprintf("%du", pp.Delay)
+	if l.delays {
+		delay = "(delays[k >> 1u] >> ((k & 1u) << 4u)) & 0xffffu"
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, header, "#extension GL_EXT_shader_atomic_int64 : require")
+	declare(&b, l.bindings())
+	fmt.Fprintf(&b, `void main() {
+	const uint NPOST = %du;
+	const uint RING = %du;
+	uint n = gl_GlobalInvocationID.x;
+	uint step = clock_base + pc.row;
+	if (n >= count[step & 1u]) {
+		return;
+	}
+	uint j = list[n];
+	uint first = rowptr[j] + gl_WorkGroupID.y * %du;
+	uint last = rowptr[j + 1u];
+	if (first >= last) {
+		return;
+	}
+	uint end = last - first > %du ? first + %du : last;
+	uint slot0 = step %% RING;
+	for (uint k = first; k < end; k++) {
+		uint tgt = target[k];
+		uint d = %s;
+		uint slot = (slot0 + 1u + d) %% RING;
+		precise float t_now = float(step + d) * %s;
+		float %s;
+`, postGroup.N, postGroup.Ring, rowBlock, rowBlock, rowBlock, delay, floatLiteral(float32(p.DT)), sink)
+	fmt.Fprintf(&b, "%s%s%s\t}\n}\n", decls.String(), indent(body, "\t\t"), effects.String())
+	return b.String(), l, nil
+}
+
+// indent prefixes every line of s with tab.
+func indent(s, tab string) string {
+	var b strings.Builder
+	for line := range strings.Lines(s) {
+		b.WriteString(tab)
+		b.WriteString(line)
+	}
+	return b.String()
+}
