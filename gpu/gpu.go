@@ -630,6 +630,7 @@ func (b *Backend) Close() error {
 	}
 	b.closed = true
 	b.release()
+	b.plan = nil
 	if b.owns {
 		b.ctx.Close()
 	}
