@@ -1,0 +1,233 @@
+// Package cpu is the reference Backend of spikevk: it executes a host.Plan
+// in Go, evaluating every program with the models/ir Evaluator, and so
+// defines the results the Vulkan backend must reproduce bit for bit
+// (DESIGN.md §2). It spreads the neuron step and the spike propagation of
+// each time step over goroutines; ring increments are int64 sums, so the
+// results do not depend on the number of workers.
+package cpu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/internal/philox"
+)
+
+// Options configures a Backend.
+type Options struct {
+	// Workers is the number of goroutines that share a time step; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Backend is the CPU reference implementation of host.Backend.
+type Backend struct {
+	workers int
+	key     philox.Key
+	dt      float64
+	loaded  bool
+	closed  bool
+	groups  []*group
+	projs   []*projection
+	stats   host.Stats
+}
+
+// New returns a backend with no plan loaded.
+func New(opts Options) *Backend {
+	w := opts.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return &Backend{workers: w}
+}
+
+// Name returns "cpu".
+func (b *Backend) Name() string { return "cpu" }
+
+// Device describes the machine and the number of worker goroutines.
+func (b *Backend) Device() string {
+	return fmt.Sprintf("Go %s %s/%s, %d workers", runtime.Version(), runtime.GOOS, runtime.GOARCH, b.workers)
+}
+
+// errClosed is returned by every method of a closed backend.
+var errClosed = errors.New("cpu: backend is closed")
+
+// Load checks the plan, copies its arrays and allocates the delay rings.
+// A malformed plan (an input or output that names no array, an array of the
+// wrong length, a target outside its group, a delay longer than the ring)
+// is an error that names the group, projection or array.
+func (b *Backend) Load(p *host.Plan) error {
+	switch {
+	case b.closed:
+		return errClosed
+	case b.loaded:
+		return errors.New("cpu: load: a backend loads one plan")
+	case p == nil:
+		return errors.New("cpu: load: nil plan")
+	}
+	if !(p.DT > 0) {
+		return fmt.Errorf("cpu: load: time step %v ms is not positive", p.DT)
+	}
+	groups := make([]*group, len(p.Groups))
+	for gi, gp := range p.Groups {
+		if gp == nil {
+			return fmt.Errorf("cpu: load: group %d is nil", gi)
+		}
+		g, err := newGroup(gp, b.workers)
+		if err != nil {
+			return fmt.Errorf("cpu: load: group %d %q: %w", gi, gp.Name, err)
+		}
+		groups[gi] = g
+	}
+	projs := make([]*projection, len(p.Projections))
+	for pi, pp := range p.Projections {
+		if pp == nil {
+			return fmt.Errorf("cpu: load: projection %d is nil", pi)
+		}
+		pr, err := newProjection(pp, groups, b.workers)
+		if err != nil {
+			return fmt.Errorf("cpu: load: projection %d %q: %w", pi, pp.Name, err)
+		}
+		projs[pi] = pr
+	}
+	b.key, b.dt = p.Seed, p.DT
+	b.groups, b.projs = groups, projs
+	b.loaded = true
+	b.stats.HostBytes = 0
+	for _, g := range groups {
+		b.stats.HostBytes += g.bytes()
+	}
+	for _, pr := range projs {
+		b.stats.HostBytes += pr.bytes()
+	}
+	return nil
+}
+
+// Run executes steps first … first+steps-1 and returns their spike
+// records. The delay rings carry over from the previous call, so
+// consecutive calls should continue where the last one ended.
+func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, error) {
+	if err := b.ready(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cpu: run from step %d: %w", first, err)
+	}
+	batch := &host.Batch{First: first, Steps: steps, Spikes: make([][]uint32, len(b.groups))}
+	for gi, g := range b.groups {
+		batch.Spikes[gi] = make([]uint32, int(steps)*host.Words(g.n))
+	}
+	for s := range steps {
+		if err := b.step(first+s, batch, int(s)); err != nil {
+			return nil, err
+		}
+		b.stats.Steps++
+	}
+	return batch, nil
+}
+
+// step runs time step s and writes its spikes to record rec of batch.
+func (b *Backend) step(s uint32, batch *host.Batch, rec int) error {
+	tm := host.Time(s, b.dt)
+	for gi, g := range b.groups {
+		w := host.Words(g.n)
+		if err := g.step(b, s, tm, batch.Spikes[gi][rec*w:(rec+1)*w]); err != nil {
+			return fmt.Errorf("cpu: step %d: group %q: %w", s, g.name, err)
+		}
+	}
+	for _, p := range b.projs {
+		if err := p.propagate(b, s); err != nil {
+			return fmt.Errorf("cpu: step %d: projection %q: %w", s, p.name, err)
+		}
+	}
+	return nil
+}
+
+// GroupArray returns a copy of the current contents of array name of
+// group gi.
+func (b *Backend) GroupArray(gi int, name string) ([]float32, error) {
+	if err := b.ready(); err != nil {
+		return nil, err
+	}
+	if gi < 0 || gi >= len(b.groups) {
+		return nil, fmt.Errorf("cpu: group %d of %d", gi, len(b.groups))
+	}
+	g := b.groups[gi]
+	a, ok := g.arrays[name]
+	if !ok {
+		return nil, fmt.Errorf("cpu: group %q has no array %q", g.name, name)
+	}
+	return append([]float32(nil), a...), nil
+}
+
+// ProjectionArray returns a copy of the current contents of array name of
+// projection pi.
+func (b *Backend) ProjectionArray(pi int, name string) ([]float32, error) {
+	if err := b.ready(); err != nil {
+		return nil, err
+	}
+	if pi < 0 || pi >= len(b.projs) {
+		return nil, fmt.Errorf("cpu: projection %d of %d", pi, len(b.projs))
+	}
+	p := b.projs[pi]
+	a, ok := p.arrays[name]
+	if !ok {
+		return nil, fmt.Errorf("cpu: projection %q has no array %q", p.name, name)
+	}
+	return append([]float32(nil), a...), nil
+}
+
+// Stats reports the steps run and the bytes the plan holds (arrays, delay
+// rings, connectivity and scratch spike lists); the device counters are 0.
+func (b *Backend) Stats() host.Stats { return b.stats }
+
+// Close releases the plan; the backend cannot be used afterwards.
+func (b *Backend) Close() error {
+	b.closed = true
+	b.groups, b.projs = nil, nil
+	return nil
+}
+
+// ready reports whether the backend holds a plan.
+func (b *Backend) ready() error {
+	switch {
+	case b.closed:
+		return errClosed
+	case !b.loaded:
+		return errors.New("cpu: no plan loaded")
+	}
+	return nil
+}
+
+// parallel runs task(w, c) for every c in [0, n) on min(n, workers)
+// goroutines, w numbering the goroutine; with one task or one worker it
+// runs them in this goroutine.
+func parallel(n, workers int, task func(w, c int)) {
+	if n <= 1 || workers == 1 {
+		for c := range n {
+			task(0, c)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range min(n, workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= n {
+					return
+				}
+				task(w, c)
+			}
+		}()
+	}
+	wg.Wait()
+}

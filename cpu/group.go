@@ -1,0 +1,293 @@
+package cpu
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/models/ir"
+)
+
+// blockLen is the number of neurons one task of the neuron step updates: a
+// multiple of 32, so that tasks write disjoint words of the spike record.
+const blockLen = 512
+
+// source says where a program input comes from.
+type source uint8
+
+const (
+	fromArray source = iota // an array of the group or projection
+	fromTime                // the time "t"
+	fromIndex               // the neuron index "i"
+	fromSize                // the group size "N"
+	fromPre                 // an array of the presynaptic neuron (x_pre)
+	fromPost                // an array of the postsynaptic neuron (x_post)
+)
+
+// input is one input of a program: its source and, for arrays, the array.
+type input struct {
+	from source
+	arr  []float32
+}
+
+// ring is the delay ring of one target array: slot r of neuron i is
+// slots[r*N+i].
+type ring struct {
+	x     []float32
+	slots []int64
+}
+
+// group is a neuron group of a loaded plan.
+type group struct {
+	name     string
+	n        int
+	stream   uint32
+	prog     *ir.Program
+	arrays   map[string][]float32
+	in       []input
+	out      [][]float32 // the array each output overwrites; nil for the spike output
+	spikeOut int         // index of the spike output, -1 without one
+	ringLen  int
+	targets  map[string]*ring
+	rings    []*ring // targets in plan order
+	spikes   []uint32
+	found    []uint32 // spikes found by each block, at the block's offset
+	counts   []int    // number of spikes found by each block
+	work     []*stepWorker
+}
+
+// stepWorker holds one goroutine's evaluator and scratch for the neuron
+// step.
+type stepWorker struct {
+	ev             *ir.Evaluator
+	in, out        [][]float32
+	t, index, size []float32
+	err            error
+}
+
+// newGroup checks a group of the plan and copies its arrays.
+func newGroup(gp *host.GroupPlan, workers int) (*group, error) {
+	g := &group{name: gp.Name, n: gp.N, stream: gp.Stream, prog: gp.Step, ringLen: gp.Ring, spikeOut: -1}
+	if err := g.init(gp, workers); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func (g *group) init(gp *host.GroupPlan, workers int) error {
+	switch {
+	case g.n < 0 || g.n > math.MaxInt32:
+		return fmt.Errorf("size %d out of range", g.n)
+	case g.prog == nil:
+		return errors.New("no step program")
+	case g.ringLen < 1:
+		return fmt.Errorf("ring of %d slots, want at least 1", g.ringLen)
+	}
+	arrays, err := copyArrays(gp.Arrays, g.n, "neurons", g.prog)
+	if err != nil {
+		return err
+	}
+	g.arrays = arrays
+	for _, name := range g.prog.Inputs {
+		switch name {
+		case host.InputTime:
+			g.in = append(g.in, input{from: fromTime})
+		case host.InputIndex:
+			g.in = append(g.in, input{from: fromIndex})
+		case host.InputSize:
+			g.in = append(g.in, input{from: fromSize})
+		default:
+			a, ok := arrays[name]
+			if !ok {
+				return fmt.Errorf("step input %q names no array", name)
+			}
+			g.in = append(g.in, input{from: fromArray, arr: a})
+		}
+	}
+	for k, o := range g.prog.Outputs {
+		if o.Name == host.OutputSpike {
+			g.spikeOut = k
+			g.out = append(g.out, nil)
+			continue
+		}
+		a, ok := arrays[o.Name]
+		if !ok {
+			return fmt.Errorf("step output %q names no array", o.Name)
+		}
+		g.out = append(g.out, a)
+	}
+	g.targets = map[string]*ring{}
+	for _, x := range gp.Targets {
+		a, ok := arrays[x]
+		if !ok {
+			return fmt.Errorf("target %q names no array", x)
+		}
+		if constant(gp.Arrays, x) {
+			return fmt.Errorf("target %q is a constant array", x)
+		}
+		if g.targets[x] != nil {
+			return fmt.Errorf("target %q given twice", x)
+		}
+		r := &ring{x: a, slots: make([]int64, g.ringLen*g.n)}
+		g.targets[x] = r
+		g.rings = append(g.rings, r)
+	}
+	blocks := (g.n + blockLen - 1) / blockLen
+	g.spikes = make([]uint32, 0, g.n)
+	g.found = make([]uint32, g.n)
+	g.counts = make([]int, blocks)
+	g.work = make([]*stepWorker, max(1, min(workers, blocks)))
+	for w := range g.work {
+		g.work[w] = newStepWorker(g.prog, float32(g.n))
+	}
+	return nil
+}
+
+func newStepWorker(p *ir.Program, n float32) *stepWorker {
+	w := &stepWorker{
+		ev:    ir.NewEvaluator(p),
+		in:    make([][]float32, len(p.Inputs)),
+		out:   make([][]float32, len(p.Outputs)),
+		t:     make([]float32, blockLen),
+		index: make([]float32, blockLen),
+		size:  make([]float32, blockLen),
+	}
+	for k := range w.out {
+		w.out[k] = make([]float32, blockLen)
+	}
+	for i := range w.size {
+		w.size[i] = n
+	}
+	return w
+}
+
+// copyArrays checks the arrays of a group or projection (n values each,
+// unique names, constant arrays constant and written by no output of p)
+// and copies them.
+func copyArrays(list []host.Array, n int, what string, p *ir.Program) (map[string][]float32, error) {
+	arrays := make(map[string][]float32, len(list))
+	for _, a := range list {
+		switch a.Name {
+		case "", host.InputTime, host.InputIndex, host.InputSize:
+			return nil, fmt.Errorf("array name %q is reserved", a.Name)
+		}
+		if _, dup := arrays[a.Name]; dup {
+			return nil, fmt.Errorf("array %q given twice", a.Name)
+		}
+		if len(a.Init) != n {
+			return nil, fmt.Errorf("array %q has %d values for %d %s", a.Name, len(a.Init), n, what)
+		}
+		if a.Const {
+			for _, x := range a.Init {
+				if math.Float32bits(x) != math.Float32bits(a.Init[0]) {
+					return nil, fmt.Errorf("constant array %q holds different values", a.Name)
+				}
+			}
+			if host.Writes(p, a.Name) {
+				return nil, fmt.Errorf("constant array %q is changed by the program", a.Name)
+			}
+		}
+		arrays[a.Name] = append([]float32(nil), a.Init...)
+	}
+	return arrays, nil
+}
+
+// constant reports whether the array called name in list is constant.
+func constant(list []host.Array, name string) bool {
+	for _, a := range list {
+		if a.Name == name {
+			return a.Const
+		}
+	}
+	return false
+}
+
+// bytes is the host memory the group holds.
+func (g *group) bytes() int64 {
+	n := int64(0)
+	for _, a := range g.arrays {
+		n += 4 * int64(len(a))
+	}
+	for _, r := range g.rings {
+		n += 8 * int64(len(r.slots))
+	}
+	return n + 4*int64(cap(g.spikes)+len(g.found))
+}
+
+// step runs step 1 of the plan's time step s for the group: delivers the
+// ring slot of s, runs the step program, and fills the spike list and the
+// spike record rec.
+func (g *group) step(b *Backend, s uint32, tm float32, rec []uint32) error {
+	slot := int(s%uint32(g.ringLen)) * g.n
+	parallel(len(g.counts), len(g.work), func(w, c int) {
+		g.block(g.work[w], c, slot, s, tm, b, rec)
+	})
+	g.spikes = g.spikes[:0]
+	for c, n := range g.counts {
+		g.spikes = append(g.spikes, g.found[c*blockLen:c*blockLen+n]...)
+	}
+	for _, w := range g.work {
+		if w.err != nil {
+			return w.err
+		}
+	}
+	return nil
+}
+
+// block updates neurons c·blockLen … of the group with worker w.
+func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backend, rec []uint32) {
+	lo := c * blockLen
+	hi := min(lo+blockLen, g.n)
+	n := hi - lo
+	g.counts[c] = 0
+	for _, r := range g.rings {
+		x, acc := r.x[lo:hi], r.slots[slot+lo:slot+hi]
+		for i, a := range acc {
+			x[i] = host.AddFixed(x[i], a)
+			acc[i] = 0
+		}
+	}
+	for k, in := range g.in {
+		switch in.from {
+		case fromArray:
+			w.in[k] = in.arr[lo:hi]
+		case fromTime:
+			for i := range n {
+				w.t[i] = tm
+			}
+			w.in[k] = w.t
+		case fromIndex:
+			for i := range n {
+				w.index[i] = float32(lo + i)
+			}
+			w.in[k] = w.index
+		case fromSize:
+			w.in[k] = w.size
+		}
+	}
+	rng := ir.RNG{Key: b.key, Stream: g.stream, First: uint32(lo), Step: s}
+	if err := w.ev.Run(n, w.in, w.out, rng); err != nil {
+		w.err = err
+		return
+	}
+	for k, dst := range g.out {
+		if dst != nil {
+			copy(dst[lo:hi], w.out[k][:n])
+		}
+	}
+	if g.spikeOut < 0 {
+		return
+	}
+	found := g.found[lo:hi]
+	m := 0
+	for i, x := range w.out[g.spikeOut][:n] {
+		if x != 0 {
+			j := lo + i
+			found[m] = uint32(j)
+			m++
+			rec[j/32] |= 1 << (j % 32)
+		}
+	}
+	g.counts[c] = m
+}
