@@ -258,6 +258,12 @@ func logExt(x float32) (hi, lo float32) {
 // Special cases: Sqrt(±0) = ±0, Sqrt(+Inf) = +Inf, Sqrt(x < 0) = NaN,
 // Sqrt(NaN) = NaN. A denormal x is treated as 0 of its sign.
 func Sqrt(x float32) float32 {
+	// Fast path: the float64 square root of a float32, rounded to float32,
+	// is correctly rounded (53 ≥ 2·24 + 2 bits), and a normal positive x
+	// has a normal root.
+	if bx := math.Float32bits(x); bx-minNormal < infBits-minNormal {
+		return float32(math.Sqrt(float64(x)))
+	}
 	b := flush(math.Float32bits(x))
 	switch {
 	case b&absMask > infBits || b > signBit:
@@ -301,6 +307,15 @@ func Sqrt(x float32) float32 {
 // NaN operands, 0/0 and ±Inf/±Inf give NaN; x/±0 and ±Inf/y give ±Inf;
 // ±0/y and x/±Inf give ±0, signs by the usual rule.
 func Div(a, b float32) float32 {
+	// Fast path: for normal finite operands the hardware's division is the
+	// correctly rounded IEEE quotient; it agrees with the long division
+	// below except where the quotient is near or below the smallest normal
+	// (2⁻¹²⁵ leaves a margin), which the long division below handles.
+	if ea, eb := math.Float32bits(a)>>23&0xff, math.Float32bits(b)>>23&0xff; ea-1 < 254 && eb-1 < 254 {
+		if q := a / b; math.Float32bits(q)&absMask >= 2*minNormal {
+			return q
+		}
+	}
 	ba := flush(math.Float32bits(a))
 	bb := flush(math.Float32bits(b))
 	sign := (ba ^ bb) & signBit
