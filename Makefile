@@ -17,11 +17,10 @@ setup:
 build: setup
 	$(GO) build -o $(BIN) ./cmd/spikevk
 
-# Until the network engine lands, the main job lists the devices and runs
-# the smoke kernel on the best one, checked against the CPU.
+# The main job: the COBA benchmark network (4,000 neurons, 1 s) on the best
+# device, its summary printed and its spikes written to spikevk-out/.
 run: build
-	./$(BIN) devices
-	./$(BIN) smoke
+	./$(BIN) run
 
 # check: formatting and vet, no device needed.
 check:
@@ -31,7 +30,10 @@ check:
 test: setup check
 	$(GO) test -count=1 -timeout 30m ./...
 
-bench: setup
+# bench: the COBA table of spikevk bench (every backend, and Brian2's C++
+# standalone mode when python3-brian is installed), then the Go benchmarks.
+bench: build
+	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . ./...
 
 clean:

@@ -63,6 +63,9 @@ func Compile(net *Network) (*Compiled, error) {
 	}
 	for _, g := range c.Plan.Groups {
 		markConst(g.Arrays, g.Step)
+		for k := range g.Arrays {
+			g.Arrays[k].Const = g.Arrays[k].Const && !slices.Contains(g.Targets, g.Arrays[k].Name)
+		}
 	}
 	for _, p := range c.Plan.Projections {
 		markConst(p.Arrays, p.OnPre)

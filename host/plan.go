@@ -37,6 +37,10 @@ import (
 //     of the postsynaptic neuron in the Post group. Random draws use key
 //     Seed, the projection's Stream, element index k and step s.
 //
+// A projection without OnPre does nothing. Outputs named like a Const
+// array are always the unchanged input (host.Writes): a backend skips
+// them. Every delay is shorter than the post group's Ring.
+//
 // So a spike in step s with delay d reaches its target at the start of
 // step s+1+d, before the target integrates (Brian2 delivers it at the end
 // of step s+d, after the threshold test: the same step of the next
@@ -54,8 +58,9 @@ type Plan struct {
 type Array struct {
 	Name string
 	Init []float32
-	// Const marks an array that no program writes and whose values are all
-	// equal: a backend may hold it as one constant.
+	// Const marks an array that no program changes, that no synapse
+	// increments, and whose values are all equal: a backend may hold it as
+	// one constant.
 	Const bool
 }
 
