@@ -22,7 +22,7 @@ func (m *SpikeMonitor) WriteNPZ(path string) error {
 		i = []int32{}
 	}
 	return writeAtomic(path, func(tmp string) error {
-		return npz.Write(tmp, map[string]any{"i": i, "t": t})
+		return npz.Write(tmp, map[string]any{"i.npy": i, "t.npy": t})
 	})
 }
 
