@@ -1,0 +1,118 @@
+package spikevk_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/spikevk/spikevk"
+)
+
+// TestConnectSubgroups checks the connectivity rules through the API on
+// overlapping subgroups: indices count from each subgroup's start, and the
+// neuron that is both source and target is not connected to itself.
+func TestConnectSubgroups(t *testing.T) {
+	syn := spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"}
+	tests := []struct {
+		name  string
+		rule  spikevk.Rule
+		check func(t *testing.T, i, j []int)
+	}{
+		{"in-degree", spikevk.FixedInDegree(5), func(t *testing.T, i, j []int) {
+			in := map[int]int{}
+			for _, x := range j {
+				in[x]++
+			}
+			for post := range 50 {
+				if in[post] != 5 {
+					t.Fatalf("target %d has %d sources, want 5", post, in[post])
+				}
+			}
+		}},
+		{"out-degree", spikevk.FixedOutDegree(7), func(t *testing.T, i, j []int) {
+			if len(i) != 50*7 {
+				t.Fatalf("%d synapses, want %d", len(i), 50*7)
+			}
+		}},
+		{"all-to-all", spikevk.AllToAll(), func(t *testing.T, i, j []int) {
+			if len(i) != 50*50-10 { // 10 neurons (50…59) are in both
+				t.Fatalf("%d synapses, want %d", len(i), 50*50-10)
+			}
+		}},
+		{"total", spikevk.FixedTotal(123), func(t *testing.T, i, j []int) {
+			if len(i) != 123 {
+				t.Fatalf("%d synapses, want 123", len(i))
+			}
+		}},
+		{"pairs", spikevk.Pairs([]int{0, 49, 3}, []int{1, 0, 3}), func(t *testing.T, i, j []int) {
+			want := [][2]int{{0, 1}, {3, 3}, {49, 0}}
+			for k := range want {
+				if i[k] != want[k][0] || j[k] != want[k][1] {
+					t.Fatalf("synapse %d: %d→%d, want %v", k, i[k], j[k], want[k])
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			net := spikevk.New(spikevk.Config{Seed: 4, Backend: "cpu"})
+			g := net.Group("g", 100, spikevk.Builtin("lif_coba_exp"))
+			p := net.Connect("p", g.Slice(10, 60), g.Slice(50, 100), syn, tt.rule).Set("w", "1*nS")
+			if err := net.Run(context.Background(), 0); err != nil {
+				t.Fatal(err)
+			}
+			i, j, err := p.Synapses()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := range i {
+				if i[k] < 0 || i[k] >= 50 || j[k] < 0 || j[k] >= 50 {
+					t.Fatalf("synapse %d→%d outside the subgroups", i[k], j[k])
+				}
+				if tt.name != "pairs" && 10+i[k] == 50+j[k] {
+					t.Fatalf("autapse of neuron %d", 10+i[k])
+				}
+			}
+			tt.check(t, i, j)
+		})
+	}
+}
+
+// TestDelays sends one spike through synapses with given delays and checks
+// when each target's conductance jumps: a spike in step s with delay d
+// arrives at the start of step s+1+d.
+func TestDelays(t *testing.T) {
+	net := spikevk.New(spikevk.Config{Seed: 1, Backend: "cpu"})
+	src := net.Group("src", 1, spikevk.Equations{Equations: "dv/dt = 1/ms : 1", Threshold: "v > 0.95 and v < 1.05"}.Model())
+	dst := net.Group("dst", 4, spikevk.Equations{Equations: "dg/dt = 0*nS/ms : siemens"}.Model())
+	net.Connect("c", src, dst, spikevk.Synapses{Model: "w : siemens", OnPre: "g_post += w"}, spikevk.AllToAll()).
+		Set("w", "(j + 1)*nS").SetDelayArray([]float64{0, 0.1, 0.5, 2.5}, "ms")
+	spikes := net.SpikeMonitor(src)
+	var arrivals [4]float64
+	for step := 0; step < 60; step++ {
+		if err := net.Run(context.Background(), 0.1); err != nil {
+			t.Fatal(err)
+		}
+		g, err := dst.Get("g")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, x := range g {
+			if x != 0 && arrivals[k] == 0 {
+				arrivals[k] = float64(step)
+				if x != float32(k+1) {
+					t.Errorf("target %d got %v nS, want %d", k, x, k+1)
+				}
+			}
+		}
+	}
+	_, ts := spikes.Spikes()
+	if len(ts) != 1 {
+		t.Fatalf("%d source spikes, want 1", len(ts))
+	}
+	s := ts[0] / 0.1 // the step of the spike
+	for k, d := range []float64{0, 1, 5, 25} {
+		if want := s + 1 + d; arrivals[k] != float64(int(want+0.5)) {
+			t.Errorf("target %d (delay %v steps): input seen after step %v, want %v", k, d, arrivals[k], want)
+		}
+	}
+}
