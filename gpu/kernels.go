@@ -77,57 +77,14 @@ func keyLiteral(k philox.Key) string {
 	return fmt.Sprintf("uvec2(0x%08xu, 0x%08xu)", k[0], k[1])
 }
 
-// usedInputs reports which inputs of p some output depends on; a program
-// keeps an instruction for every input, used or not, and the kernels
-// read only the used ones (every input must still exist, as on the CPU).
+// usedInputs reports which inputs of p it reads (ir.Program.Uses): a
+// program keeps every input of its model, and the kernels read only these.
 func usedInputs(p *ir.Program) []bool {
-	live := make([]bool, len(p.Code))
-	for _, o := range p.Outputs {
-		live[o.Reg] = true
-	}
 	used := make([]bool, len(p.Inputs))
-	for r := len(p.Code) - 1; r >= 0; r-- {
-		if !live[r] {
-			continue
-		}
-		in := p.Code[r]
-		switch operands(in.Op) {
-		case 3:
-			live[in.C] = true
-			fallthrough
-		case 2:
-			live[in.B] = true
-			fallthrough
-		case 1:
-			live[in.A] = true
-		}
-		if in.Op == ir.OpInput {
-			used[in.N] = true
-		}
+	for k := range used {
+		used[k] = p.Uses(k)
 	}
 	return used
-}
-
-// operands is the number of registers op reads.
-func operands(op ir.Op) int {
-	switch op {
-	case ir.OpInput, ir.OpConst, ir.OpRand, ir.OpRandn:
-		return 0
-	case ir.OpNeg, ir.OpExp, ir.OpLog, ir.OpSqrt, ir.OpTanh, ir.OpSin, ir.OpCos,
-		ir.OpAbs, ir.OpFloor, ir.OpCeil, ir.OpTrunc, ir.OpNot:
-		return 1
-	case ir.OpSelect:
-		return 3
-	}
-	return 2
-}
-
-// identity reports whether output k of p stores the unchanged input of
-// the same name (a variable the code does not modify).
-func identity(p *ir.Program, k int) bool {
-	o := p.Outputs[k]
-	in := p.Code[o.Reg]
-	return in.Op == ir.OpInput && p.Inputs[in.N] == o.Name
 }
 
 // sink is the local that receives outputs no array keeps.
@@ -189,7 +146,7 @@ func (a *arrays) write(p *ir.Program, k int, buf, index string) (string, bool, e
 	if !ok {
 		return "", false, nil
 	}
-	if identity(p, k) {
+	if !host.Writes(p, name) {
 		return sink, true, nil
 	}
 	if x.Const {
