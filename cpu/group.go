@@ -25,10 +25,13 @@ const (
 	fromPost                // an array of the postsynaptic neuron (x_post)
 )
 
-// input is one input of a program: its source and, for arrays, the array.
+// input is one input of a program: its source, for arrays the array, and
+// whether the program reads it (constant arrays are folded into the
+// program, see ir.Specialize, and then left unread).
 type input struct {
 	from source
 	arr  []float32
+	used bool
 }
 
 // ring is the delay ring of one target array: slot r of neuron i is
@@ -45,6 +48,7 @@ type group struct {
 	stream   uint32
 	prog     *ir.Program
 	arrays   map[string][]float32
+	consts   map[string]float32 // the value of each constant array
 	in       []input
 	out      [][]float32 // the array each output overwrites; nil for the spike output
 	spikeOut int         // index of the spike output, -1 without one
@@ -89,21 +93,25 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 		return err
 	}
 	g.arrays = arrays
-	for _, name := range g.prog.Inputs {
+	g.consts = constValues(gp.Arrays)
+	g.prog = ir.Specialize(g.prog, g.consts)
+	for k, name := range g.prog.Inputs {
+		in := input{used: g.prog.Uses(k)}
 		switch name {
 		case host.InputTime:
-			g.in = append(g.in, input{from: fromTime})
+			in.from = fromTime
 		case host.InputIndex:
-			g.in = append(g.in, input{from: fromIndex})
+			in.from = fromIndex
 		case host.InputSize:
-			g.in = append(g.in, input{from: fromSize})
+			in.from = fromSize
 		default:
 			a, ok := arrays[name]
 			if !ok {
 				return fmt.Errorf("step input %q names no array", name)
 			}
-			g.in = append(g.in, input{from: fromArray, arr: a})
+			in.from, in.arr = fromArray, a
 		}
+		g.in = append(g.in, in)
 	}
 	for k, o := range g.prog.Outputs {
 		if o.Name == host.OutputSpike {
@@ -193,6 +201,17 @@ func copyArrays(list []host.Array, n int, what string, p *ir.Program) (map[strin
 	return arrays, nil
 }
 
+// constValues returns the value of each constant array of list.
+func constValues(list []host.Array) map[string]float32 {
+	consts := map[string]float32{}
+	for _, a := range list {
+		if a.Const && len(a.Init) > 0 {
+			consts[a.Name] = a.Init[0]
+		}
+	}
+	return consts
+}
+
 // constant reports whether the array called name in list is constant.
 func constant(list []host.Array, name string) bool {
 	for _, a := range list {
@@ -249,6 +268,9 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 		}
 	}
 	for k, in := range g.in {
+		if !in.used {
+			continue
+		}
 		switch in.from {
 		case fromArray:
 			w.in[k] = in.arr[lo:hi]

@@ -83,11 +83,19 @@ func (p *projection) init(pp *host.ProjectionPlan, groups []*group, workers int)
 		return nil // a projection without on_pre code: spikes change nothing
 	}
 	p.draws = p.prog.Draws > 0
+	consts := map[string]float32{}
 	for _, name := range p.prog.Inputs {
+		if k, ok := p.constant(name, pp.Arrays); ok {
+			consts[name] = k
+		}
+	}
+	p.prog = ir.Specialize(p.prog, consts)
+	for k, name := range p.prog.Inputs {
 		in, err := p.source(name)
 		if err != nil {
 			return err
 		}
+		in.used = p.prog.Uses(k)
 		p.in = append(p.in, in)
 	}
 	for _, o := range p.prog.Outputs {
@@ -176,6 +184,22 @@ func (p *projection) source(name string) (input, error) {
 		return input{}, fmt.Errorf("input %q names no array", name)
 	}
 	return input{from: fromArray, arr: a}, nil
+}
+
+// constant returns the value of OnPre input name where it reads a constant
+// array: of the projection (own), or of the pre- or postsynaptic group.
+func (p *projection) constant(name string, own []host.Array) (float32, bool) {
+	consts := constValues(own)
+	if name == host.InputTime {
+		return 0, false
+	}
+	if x, ok := strings.CutSuffix(name, host.SuffixPre); ok {
+		consts, name = p.pre.consts, x
+	} else if x, ok := strings.CutSuffix(name, host.SuffixPost); ok {
+		consts, name = p.post.consts, x
+	}
+	k, ok := consts[name]
+	return k, ok
 }
 
 func newSynWorker(p *ir.Program) *synWorker {
@@ -278,6 +302,9 @@ func (w *synWorker) flush(p *projection, be *Backend, s uint32, m int, shared bo
 	}
 	syn := w.syn[:m]
 	for k, in := range p.in {
+		if !in.used {
+			continue
+		}
 		buf := w.in[k][:m]
 		switch in.from {
 		case fromArray:

@@ -27,24 +27,56 @@ type RNG struct {
 // it is not safe for concurrent use (make one per goroutine).
 type Evaluator struct {
 	p    *Program
+	run  []Reg               // the instructions run for each block, in order
+	read []bool              // whether the program reads input k
 	regs [][blockLen]float32 // booleans are stored as 1 or 0
 }
 
-// NewEvaluator returns an evaluator for p.
+// NewEvaluator returns an evaluator for p. Constants are filled in once,
+// and instructions nothing reads (inputs a program keeps unread) are never
+// run.
 func NewEvaluator(p *Program) *Evaluator {
-	return &Evaluator{p: p, regs: make([][blockLen]float32, len(p.Code))}
+	e := &Evaluator{p: p, regs: make([][blockLen]float32, len(p.Code)), read: make([]bool, len(p.Inputs))}
+	live := make([]bool, len(p.Code))
+	for _, o := range p.Outputs {
+		live[o.Reg] = true
+	}
+	for r := len(p.Code) - 1; r >= 0; r-- {
+		in := p.Code[r]
+		if !live[r] {
+			continue
+		}
+		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
+			live[a] = true
+		}
+	}
+	for r, in := range p.Code {
+		switch {
+		case in.Op == OpConst:
+			for i := range e.regs[r] {
+				e.regs[r][i] = in.K
+			}
+		case live[r]:
+			e.run = append(e.run, Reg(r))
+			if in.Op == OpInput {
+				e.read[in.N] = true
+			}
+		}
+	}
+	return e
 }
 
 // Run evaluates the program for n elements: inputs[k] holds input k
 // (Program.Inputs order) and outputs[k] receives output k; each has at
-// least n elements.
+// least n elements, except inputs the program never reads, which may be
+// nil.
 func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	p := e.p
 	if len(inputs) != len(p.Inputs) || len(outputs) != len(p.Outputs) {
 		return fmt.Errorf("ir: program takes %d inputs and %d outputs, got %d and %d", len(p.Inputs), len(p.Outputs), len(inputs), len(outputs))
 	}
 	for k, in := range inputs {
-		if len(in) < n {
+		if e.read[k] && len(in) < n {
 			return fmt.Errorf("ir: input %q has %d elements, want %d", p.Inputs[k], len(in), n)
 		}
 	}
@@ -55,8 +87,8 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	}
 	for lo := 0; lo < n; lo += blockLen {
 		m := min(blockLen, n-lo)
-		for r, in := range p.Code {
-			e.exec(in, e.regs[r][:m], inputs, lo, rng)
+		for _, r := range e.run {
+			e.exec(p.Code[r], e.regs[r][:m], inputs, lo, rng)
 		}
 		for k, o := range p.Outputs {
 			copy(outputs[k][lo:lo+m], e.regs[o.Reg][:m])
@@ -68,81 +100,15 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 // exec computes one instruction for the m elements starting at lo.
 func (e *Evaluator) exec(in Instr, dst []float32, inputs [][]float32, lo int, rng RNG) {
 	m := len(dst)
-	a, b, c := e.regs[in.A][:m], e.regs[in.B][:m], e.regs[in.C][:m]
 	switch in.Op {
 	case OpInput:
-		for i, x := range inputs[in.N][lo : lo+m] {
+		src := inputs[in.N][lo : lo+m]
+		for i, x := range src {
 			dst[i] = flush(x)
 		}
 	case OpConst:
 		for i := range dst {
 			dst[i] = in.K
-		}
-	case OpNeg:
-		for i := range dst {
-			dst[i] = -a[i]
-		}
-	case OpAdd:
-		for i := range dst {
-			dst[i] = flush(a[i] + b[i])
-		}
-	case OpSub:
-		for i := range dst {
-			dst[i] = flush(a[i] - b[i])
-		}
-	case OpMul:
-		for i := range dst {
-			dst[i] = flush(float32(a[i] * b[i]))
-		}
-	case OpDiv:
-		apply2(dst, a, b, pmath.Div)
-	case OpPow:
-		apply2(dst, a, b, pmath.Pow)
-	case OpExp:
-		apply1(dst, a, pmath.Exp)
-	case OpLog:
-		apply1(dst, a, pmath.Log)
-	case OpSqrt:
-		apply1(dst, a, pmath.Sqrt)
-	case OpTanh:
-		apply1(dst, a, pmath.Tanh)
-	case OpSin:
-		apply1(dst, a, pmath.Sin)
-	case OpCos:
-		apply1(dst, a, pmath.Cos)
-	case OpAbs:
-		apply1(dst, a, func(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) })
-	case OpFloor:
-		apply1(dst, a, func(x float32) float32 { return float32(math.Floor(float64(x))) })
-	case OpCeil:
-		apply1(dst, a, func(x float32) float32 { return float32(math.Ceil(float64(x))) })
-	case OpTrunc:
-		apply1(dst, a, func(x float32) float32 { return float32(math.Trunc(float64(x))) })
-	case OpMin:
-		apply2(dst, a, b, func(x, y float32) float32 { return pick(x < y, x, y) })
-	case OpMax:
-		apply2(dst, a, b, func(x, y float32) float32 { return pick(x > y, x, y) })
-	case OpLt:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x < y) })
-	case OpLe:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x <= y) })
-	case OpGt:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x > y) })
-	case OpGe:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x >= y) })
-	case OpEq:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x == y) })
-	case OpNe:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x != y) })
-	case OpAnd:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x != 0 && y != 0) })
-	case OpOr:
-		apply2(dst, a, b, func(x, y float32) float32 { return truth(x != 0 || y != 0) })
-	case OpNot:
-		apply1(dst, a, func(x float32) float32 { return truth(x == 0) })
-	case OpSelect:
-		for i := range dst {
-			dst[i] = pick(a[i] != 0, b[i], c[i])
 		}
 	case OpRand, OpRandn:
 		call := uint32(in.K)
@@ -154,18 +120,151 @@ func (e *Evaluator) exec(in Instr, dst []float32, inputs [][]float32, lo int, rn
 				dst[i] = philox.Normal(w[0], w[1])
 			}
 		}
+	default:
+		compute(in.Op, dst, e.regs[in.A][:m], e.regs[in.B][:m], e.regs[in.C][:m])
 	}
 }
 
-func apply1(dst, a []float32, f func(float32) float32) {
-	for i := range dst {
-		dst[i] = f(a[i])
+// compute applies op, any op but input, const and the random draws, to
+// the operands a, b and c (as many as op takes, each at least len(dst)
+// long). Specialize folds constants with it, so that a folded value is
+// what the Evaluator would compute.
+func compute(op Op, dst, a, b, c []float32) {
+	switch op.arity() {
+	case 1:
+		apply1(op, dst, a[:len(dst)])
+	case 2:
+		apply2(op, dst, a[:len(dst)], b[:len(dst)])
+	case 3:
+		a, b, c := a[:len(dst)], b[:len(dst)], c[:len(dst)]
+		for i := range dst {
+			dst[i] = pick(a[i] != 0, b[i], c[i])
+		}
 	}
 }
 
-func apply2(dst, a, b []float32, f func(float32, float32) float32) {
-	for i := range dst {
-		dst[i] = f(a[i], b[i])
+// apply1 applies a one-operand op; a has the length of dst.
+func apply1(op Op, dst, a []float32) {
+	switch op {
+	case OpNeg:
+		for i, x := range a {
+			dst[i] = -x
+		}
+	case OpExp:
+		for i, x := range a {
+			dst[i] = pmath.Exp(x)
+		}
+	case OpLog:
+		for i, x := range a {
+			dst[i] = pmath.Log(x)
+		}
+	case OpSqrt:
+		for i, x := range a {
+			dst[i] = pmath.Sqrt(x)
+		}
+	case OpTanh:
+		for i, x := range a {
+			dst[i] = pmath.Tanh(x)
+		}
+	case OpSin:
+		for i, x := range a {
+			dst[i] = pmath.Sin(x)
+		}
+	case OpCos:
+		for i, x := range a {
+			dst[i] = pmath.Cos(x)
+		}
+	case OpAbs:
+		for i, x := range a {
+			dst[i] = math.Float32frombits(math.Float32bits(x) &^ (1 << 31))
+		}
+	case OpFloor:
+		for i, x := range a {
+			dst[i] = float32(math.Floor(float64(x)))
+		}
+	case OpCeil:
+		for i, x := range a {
+			dst[i] = float32(math.Ceil(float64(x)))
+		}
+	case OpTrunc:
+		for i, x := range a {
+			dst[i] = float32(math.Trunc(float64(x)))
+		}
+	case OpNot:
+		for i, x := range a {
+			dst[i] = truth(x == 0)
+		}
+	default:
+		panic(fmt.Sprintf("ir: %s is not a one-operand op", op))
+	}
+}
+
+// apply2 applies a two-operand op; a and b have the length of dst.
+func apply2(op Op, dst, a, b []float32) {
+	b = b[:len(a)]
+	switch op {
+	case OpAdd:
+		for i, x := range a {
+			dst[i] = flush(x + b[i])
+		}
+	case OpSub:
+		for i, x := range a {
+			dst[i] = flush(x - b[i])
+		}
+	case OpMul:
+		for i, x := range a {
+			dst[i] = flush(float32(x * b[i]))
+		}
+	case OpDiv:
+		for i, x := range a {
+			dst[i] = pmath.Div(x, b[i])
+		}
+	case OpPow:
+		for i, x := range a {
+			dst[i] = pmath.Pow(x, b[i])
+		}
+	case OpMin:
+		for i, x := range a {
+			dst[i] = pick(x < b[i], x, b[i])
+		}
+	case OpMax:
+		for i, x := range a {
+			dst[i] = pick(x > b[i], x, b[i])
+		}
+	case OpLt:
+		for i, x := range a {
+			dst[i] = truth(x < b[i])
+		}
+	case OpLe:
+		for i, x := range a {
+			dst[i] = truth(x <= b[i])
+		}
+	case OpGt:
+		for i, x := range a {
+			dst[i] = truth(x > b[i])
+		}
+	case OpGe:
+		for i, x := range a {
+			dst[i] = truth(x >= b[i])
+		}
+	case OpEq:
+		for i, x := range a {
+			dst[i] = truth(x == b[i])
+		}
+	case OpNe:
+		for i, x := range a {
+			dst[i] = truth(x != b[i])
+		}
+	case OpAnd:
+		for i, x := range a {
+			dst[i] = truth(x != 0 && b[i] != 0)
+		}
+	case OpOr:
+		for i, x := range a {
+			dst[i] = truth(x != 0 || b[i] != 0)
+		}
+	default:
+		panic(fmt.Sprintf("ir: %s is not a two-operand op", op))
 	}
 }
 

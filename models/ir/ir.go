@@ -205,12 +205,13 @@ func (p *Program) String() string {
 // minNormal is the smallest normal float32.
 const minNormal = 0x1p-126
 
-// flush returns +0 for a value below the smallest normal in magnitude.
+// flush returns +0 for a value below the smallest normal in magnitude. It
+// compares the magnitude bits once, without a branch: m is all ones when
+// they are below those of the smallest normal, and clears them.
 func flush(x float32) float32 {
-	if x < minNormal && x > -minNormal {
-		return 0
-	}
-	return x
+	bits := math.Float32bits(x)
+	m := uint32(int32(bits&^(1<<31)-math.Float32bits(minNormal)) >> 31)
+	return math.Float32frombits(bits &^ m)
 }
 
 // Uses reports whether the program reads its input k: programs keep every
