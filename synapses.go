@@ -128,3 +128,19 @@ func (p *Projection) Synapses() (i, j []int, err error) {
 	}
 	return i, j, nil
 }
+
+// Get returns the current value of a synapse variable of every synapse, in
+// the order of Synapses and in the internal unit of its dimension, once
+// the network is built by its first Run.
+func (p *Projection) Get(variable string) ([]float32, error) {
+	if p.net.sim == nil {
+		return nil, fmt.Errorf("projection %q: no values before the first Run", p.Name())
+	}
+	d := p.desc()
+	pp := p.net.sim.compiled.Plan.Projections[p.index]
+	x, err := p.net.sim.backend.ProjectionArray(p.index, variable)
+	if err != nil {
+		return nil, fmt.Errorf("projection %q: %w", p.Name(), err)
+	}
+	return x[pp.RowPtr[d.Pre.Lo]:pp.RowPtr[d.Pre.Hi]], nil
+}

@@ -2,6 +2,7 @@ package spikevk_test
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/spikevk/spikevk"
@@ -113,6 +114,51 @@ func TestDelays(t *testing.T) {
 	for k, d := range []float64{0, 1, 5, 25} {
 		if want := s + 1 + d; arrivals[k] != float64(int(want+0.5)) {
 			t.Errorf("target %d (delay %v steps): input seen after step %v, want %v", k, d, arrivals[k], want)
+		}
+	}
+}
+
+// TestWeightDistributions draws weights from the distributions users
+// write as expressions and checks their moments.
+func TestWeightDistributions(t *testing.T) {
+	tests := []struct {
+		expr     string
+		mean, sd float64
+		lo, hi   float64
+		tolMean  float64
+		tolSD    float64
+	}{
+		{"6*nS", 6, 0, 6, 6, 0, 0},
+		{"rand()*4*nS", 2, 4 / math.Sqrt(12), 0, 4, 0.02, 0.02},
+		{"6*nS + 1.5*nS*randn()", 6, 1.5, math.Inf(-1), math.Inf(1), 0.02, 0.02},
+		// lognormal: exp(mu + s·N) with mu = log(6), s = 0.5: mean 6·e^(s²/2), sd mean·sqrt(e^(s²)-1).
+		{"exp(log(6) + 0.5*randn())*nS", 6 * math.Exp(0.125), 6 * math.Exp(0.125) * math.Sqrt(math.Exp(0.25)-1), 0, math.Inf(1), 0.04, 0.06},
+		{"clip(6*nS + 3*nS*randn(), 0*nS, 8*nS)", math.NaN(), math.NaN(), 0, 8, 0, 0},
+	}
+	for _, tt := range tests {
+		net := spikevk.New(spikevk.Config{Seed: 11, Backend: "cpu"})
+		g := net.Group("g", 300, spikevk.Builtin("lif_coba_exp"))
+		p := net.Connect("p", g, g, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"}, spikevk.AllToAll()).Set("w", tt.expr)
+		if err := net.Run(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		w, err := p.Get("w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s, s2 float64
+		for _, x := range w {
+			if float64(x) < tt.lo || float64(x) > tt.hi {
+				t.Fatalf("%s: weight %v outside [%v, %v]", tt.expr, x, tt.lo, tt.hi)
+			}
+			s += float64(x)
+			s2 += float64(x) * float64(x)
+		}
+		n := float64(len(w))
+		mean := s / n
+		sd := math.Sqrt(s2/n - mean*mean)
+		if !math.IsNaN(tt.mean) && (math.Abs(mean-tt.mean) > tt.tolMean*tt.mean+1e-6 || math.Abs(sd-tt.sd) > tt.tolSD*tt.sd+1e-6) {
+			t.Errorf("%s: mean %.4f sd %.4f, want %.4f and %.4f", tt.expr, mean, sd, tt.mean, tt.sd)
 		}
 	}
 }
