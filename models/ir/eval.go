@@ -22,21 +22,25 @@ type RNG struct {
 	Step   uint32
 }
 
+// block holds one register's values for the elements of a block. The
+// loops over blocks have a fixed length, so they need no bounds checks.
+type block = [blockLen]float32
+
 // Evaluator runs a program on the CPU, one block of elements at a time,
 // instruction by instruction. It keeps its scratch registers between runs;
 // it is not safe for concurrent use (make one per goroutine).
 type Evaluator struct {
 	p    *Program
-	run  []Reg               // the instructions run for each block, in order
-	read []bool              // whether the program reads input k
-	regs [][blockLen]float32 // booleans are stored as 1 or 0
+	run  []Reg   // the instructions run for each block, in order
+	read []bool  // whether the program reads input k
+	regs []block // booleans are stored as 1 or 0
 }
 
 // NewEvaluator returns an evaluator for p. Constants are filled in once,
 // and instructions nothing reads (inputs a program keeps unread) are never
 // run.
 func NewEvaluator(p *Program) *Evaluator {
-	e := &Evaluator{p: p, regs: make([][blockLen]float32, len(p.Code)), read: make([]bool, len(p.Inputs))}
+	e := &Evaluator{p: p, regs: make([]block, len(p.Code)), read: make([]bool, len(p.Inputs))}
 	live := make([]bool, len(p.Code))
 	for _, o := range p.Outputs {
 		live[o.Reg] = true
@@ -53,9 +57,7 @@ func NewEvaluator(p *Program) *Evaluator {
 	for r, in := range p.Code {
 		switch {
 		case in.Op == OpConst:
-			for i := range e.regs[r] {
-				e.regs[r][i] = in.K
-			}
+			fill(&e.regs[r], in.K)
 		case live[r]:
 			e.run = append(e.run, Reg(r))
 			if in.Op == OpInput {
@@ -88,7 +90,7 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	for lo := 0; lo < n; lo += blockLen {
 		m := min(blockLen, n-lo)
 		for _, r := range e.run {
-			e.exec(p.Code[r], e.regs[r][:m], inputs, lo, rng)
+			e.exec(p.Code[r], &e.regs[r], inputs, lo, m, rng)
 		}
 		for k, o := range p.Outputs {
 			copy(outputs[k][lo:lo+m], e.regs[o.Reg][:m])
@@ -97,22 +99,21 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	return nil
 }
 
-// exec computes one instruction for the m elements starting at lo.
-func (e *Evaluator) exec(in Instr, dst []float32, inputs [][]float32, lo int, rng RNG) {
-	m := len(dst)
+// exec computes one instruction for the m elements starting at lo. In a
+// last, partial block the other elements hold stale values: instructions
+// compute them too, and nothing reads them.
+func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rng RNG) {
 	switch in.Op {
 	case OpInput:
-		src := inputs[in.N][lo : lo+m]
-		for i, x := range src {
-			dst[i] = flush(x)
+		d := dst[:m]
+		for i, x := range inputs[in.N][lo : lo+m] {
+			d[i] = flush(x)
 		}
 	case OpConst:
-		for i := range dst {
-			dst[i] = in.K
-		}
+		fill(dst, in.K)
 	case OpRand, OpRandn:
 		call := uint32(in.K)
-		for i := range dst {
+		for i := range m {
 			w := philox.Draw(rng.Key, rng.Stream, rng.First+uint32(lo+i), rng.Step, call)
 			if in.Op == OpRand {
 				dst[i] = philox.Uniform(w[0])
@@ -121,30 +122,39 @@ func (e *Evaluator) exec(in Instr, dst []float32, inputs [][]float32, lo int, rn
 			}
 		}
 	default:
-		compute(in.Op, dst, e.regs[in.A][:m], e.regs[in.B][:m], e.regs[in.C][:m])
+		compute(in.Op, dst, &e.regs[in.A], &e.regs[in.B], &e.regs[in.C])
+	}
+}
+
+func fill(dst *block, k float32) {
+	for i := range dst {
+		dst[i] = k
 	}
 }
 
 // compute applies op, any op but input, const and the random draws, to
-// the operands a, b and c (as many as op takes, each at least len(dst)
-// long). Specialize folds constants with it, so that a folded value is
-// what the Evaluator would compute.
-func compute(op Op, dst, a, b, c []float32) {
+// the operands a, b and c (as many as op takes). Specialize folds
+// constants with it, so that a folded value is what the Evaluator would
+// compute.
+func compute(op Op, dst, a, b, c *block) {
 	switch op.arity() {
 	case 1:
-		apply1(op, dst, a[:len(dst)])
+		apply1(op, dst, a)
 	case 2:
-		apply2(op, dst, a[:len(dst)], b[:len(dst)])
+		apply2(op, dst, a, b)
 	case 3:
-		a, b, c := a[:len(dst)], b[:len(dst)], c[:len(dst)]
-		for i := range dst {
-			dst[i] = pick(a[i] != 0, b[i], c[i])
+		d, x, y, z := dst[:], a[:], b[:], c[:]
+		for i := range d {
+			d[i] = pick(x[i] != 0, y[i], z[i])
 		}
 	}
 }
 
-// apply1 applies a one-operand op; a has the length of dst.
-func apply1(op Op, dst, a []float32) {
+// apply1 applies a one-operand op. Its loops run over slices of the
+// blocks: their length is known, so they need no bounds checks, and the
+// blocks are checked for nil once, not in every iteration.
+func apply1(op Op, pd, pa *block) {
+	dst, a := pd[:], pa[:]
 	switch op {
 	case OpNeg:
 		for i, x := range a {
@@ -199,9 +209,9 @@ func apply1(op Op, dst, a []float32) {
 	}
 }
 
-// apply2 applies a two-operand op; a and b have the length of dst.
-func apply2(op Op, dst, a, b []float32) {
-	b = b[:len(a)]
+// apply2 applies a two-operand op, like apply1.
+func apply2(op Op, pd, pa, pb *block) {
+	dst, a, b := pd[:], pa[:], pb[:]
 	switch op {
 	case OpAdd:
 		for i, x := range a {

@@ -44,9 +44,7 @@ func Specialize(p *Program, consts map[string]float32) *Program {
 		case in.Op == OpRand || in.Op == OpRandn:
 			reg[r] = b.emit(Instr{Op: in.Op, K: in.K})
 		case allKnown(in, known):
-			var dst [1]float32
-			compute(in.Op, dst[:], val[in.A:in.A+1], val[in.B:in.B+1], val[in.C:in.C+1])
-			known[r], val[r] = true, dst[0]
+			known[r], val[r] = true, fold(in, val)
 		default:
 			known[r], val[r], reg[r] = b.partial(in, known, val, reg)
 		}
@@ -103,4 +101,14 @@ func (b *Builder) partial(in Instr, known []bool, val []float32, reg []Reg) (boo
 	}
 	in.A, in.B, in.C = reg[in.A], reg[in.B], reg[in.C]
 	return false, 0, b.emit(in)
+}
+
+// fold computes an instruction with known operands as the Evaluator does.
+func fold(in Instr, val []float32) float32 {
+	var dst, a, b, c block
+	fill(&a, val[in.A])
+	fill(&b, val[in.B])
+	fill(&c, val[in.C])
+	compute(in.Op, &dst, &a, &b, &c)
+	return dst[0]
 }
