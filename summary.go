@@ -2,7 +2,10 @@ package spikevk
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spikevk/spikevk/host"
 )
@@ -90,4 +93,20 @@ func (n *Network) Summary() Summary {
 		sum.Groups = append(sum.Groups, gs)
 	}
 	return sum
+}
+
+// String formats the summary as a table, as `spikevk run` prints it.
+func (s Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "backend %s on %s\n", s.Backend, s.Device)
+	fmt.Fprintf(&b, "%d synapses, dt %g ms, %g ms simulated\n\n", s.Synapses, s.DT, s.Time)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "group\tneurons\tspikes\trate (Hz)\tCV of ISI\t")
+	for _, g := range s.Groups {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.3f\t\n", g.Name, g.N, g.Spikes, g.Rate, g.CV)
+	}
+	tw.Flush()
+	fmt.Fprintf(&b, "\nbuild %.2f s, run %.2f s wall, real-time factor %.3f, %.3g synaptic events/s\n",
+		s.Build, s.Wall, s.RealTimeFactor, float64(s.Events)/max(s.Wall, 1e-9))
+	return b.String()
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/spikevk/spikevk"
 )
@@ -76,16 +75,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 // printSummary prints a run's summary as a table.
 func printSummary(w io.Writer, title string, s spikevk.Summary, files []string) {
 	fmt.Fprintln(w, title)
-	fmt.Fprintf(w, "backend %s on %s\n", s.Backend, s.Device)
-	fmt.Fprintf(w, "%d synapses, dt %g ms, %g ms simulated\n\n", s.Synapses, s.DT, s.Time)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "group\tneurons\tspikes\trate (Hz)\tCV of ISI\t")
-	for _, g := range s.Groups {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.3f\t\n", g.Name, g.N, g.Spikes, g.Rate, g.CV)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\nbuild %.2f s, run %.2f s wall, real-time factor %.3f, %.3g synaptic events/s\n",
-		s.Build, s.Wall, s.RealTimeFactor, float64(s.Events)/max(s.Wall, 1e-9))
+	fmt.Fprint(w, s)
 	for _, f := range files {
 		fmt.Fprintln(w, "spikes written to", f)
 	}
