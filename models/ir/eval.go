@@ -13,6 +13,9 @@ import (
 // registers to stay in cache.
 const blockLen = 256
 
+// blockPad is the gap between the slots of an Evaluator, in elements.
+const blockPad = 16
+
 // RNG locates a program's random draws: element i of a call to Run draws
 // from Philox with key Key and counter (Stream, First+i, Step, call).
 type RNG struct {
@@ -31,38 +34,84 @@ type block = [blockLen]float32
 // it is not safe for concurrent use (make one per goroutine).
 type Evaluator struct {
 	p    *Program
-	run  []Reg   // the instructions run for each block, in order
-	read []bool  // whether the program reads input k
-	regs []block // booleans are stored as 1 or 0
+	run  []Instr  // the instructions run for each block, in order, on slots
+	dst  []int32  // the slot each of them writes
+	out  []int32  // the slot of each output
+	read []bool   // whether the program reads input k
+	regs []*block // the slots; booleans are stored as 1 or 0
 }
 
 // NewEvaluator returns an evaluator for p. Constants are filled in once,
-// and instructions nothing reads (inputs a program keeps unread) are never
-// run.
+// instructions nothing reads (inputs a program keeps unread) are never
+// run, and values share slots where their lifetimes do not overlap, so
+// that the slots of a block stay in the fastest cache.
 func NewEvaluator(p *Program) *Evaluator {
-	e := &Evaluator{p: p, regs: make([]block, len(p.Code)), read: make([]bool, len(p.Inputs))}
-	live := make([]bool, len(p.Code))
+	e := &Evaluator{p: p, read: make([]bool, len(p.Inputs))}
+	const end = math.MaxInt          // the last use of an output
+	last := make([]int, len(p.Code)) // the last instruction that reads r; 0: none
 	for _, o := range p.Outputs {
-		live[o.Reg] = true
+		last[o.Reg] = end
 	}
 	for r := len(p.Code) - 1; r >= 0; r-- {
 		in := p.Code[r]
-		if !live[r] {
+		if last[r] == 0 {
 			continue
 		}
 		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
-			live[a] = true
+			if last[a] == 0 {
+				last[a] = r
+			}
 		}
+	}
+	slot := make([]int32, len(p.Code))
+	var free []int32
+	slots := int32(0)
+	alloc := func() int32 {
+		if n := len(free); n > 0 {
+			s := free[n-1]
+			free = free[:n-1]
+			return s
+		}
+		slots++
+		return slots - 1
 	}
 	for r, in := range p.Code {
 		switch {
-		case in.Op == OpConst:
-			fill(&e.regs[r], in.K)
-		case live[r]:
-			e.run = append(e.run, Reg(r))
-			if in.Op == OpInput {
-				e.read[in.N] = true
+		case last[r] == 0:
+			continue
+		case in.Op == OpConst: // filled once below: a slot of its own
+			slots++
+			slot[r] = slots - 1
+			continue
+		case in.Op == OpInput:
+			e.read[in.N] = true
+		}
+		// Operands read for the last time free their slots first: the
+		// loops compute element i from elements i only, so the result
+		// may overwrite an operand.
+		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
+			if last[a] == r && p.Code[a].Op != OpConst {
+				free = append(free, slot[a])
+				last[a] = -1 // freed once, also when read twice
 			}
+		}
+		slot[r] = alloc()
+		in.A, in.B, in.C = Reg(slot[in.A]), Reg(slot[in.B]), Reg(slot[in.C])
+		e.run = append(e.run, in)
+		e.dst = append(e.dst, slot[r])
+	}
+	for _, o := range p.Outputs {
+		e.out = append(e.out, slot[o.Reg])
+	}
+	// Slots lie blockPad apart, so that loads and stores of a loop do
+	// not fall on the same offset in 4 KiB pages (4K aliasing).
+	buf := make([]float32, int(slots)*(blockLen+blockPad))
+	for s := range slots {
+		e.regs = append(e.regs, (*block)(buf[int(s)*(blockLen+blockPad):]))
+	}
+	for r, in := range p.Code {
+		if in.Op == OpConst && last[r] != 0 {
+			fill(e.regs[slot[r]], in.K)
 		}
 	}
 	return e
@@ -89,11 +138,11 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	}
 	for lo := 0; lo < n; lo += blockLen {
 		m := min(blockLen, n-lo)
-		for _, r := range e.run {
-			e.exec(p.Code[r], &e.regs[r], inputs, lo, m, rng)
+		for k, in := range e.run {
+			e.exec(in, e.regs[e.dst[k]], inputs, lo, m, rng)
 		}
-		for k, o := range p.Outputs {
-			copy(outputs[k][lo:lo+m], e.regs[o.Reg][:m])
+		for k, s := range e.out {
+			copy(outputs[k][lo:lo+m], e.regs[s][:m])
 		}
 	}
 	return nil
@@ -122,7 +171,7 @@ func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rn
 			}
 		}
 	default:
-		compute(in.Op, dst, &e.regs[in.A], &e.regs[in.B], &e.regs[in.C])
+		compute(in.Op, dst, e.regs[in.A], e.regs[in.B], e.regs[in.C])
 	}
 }
 
