@@ -192,9 +192,14 @@ func compute(op Op, dst, a, b, c *block) {
 	case 2:
 		apply2(op, dst, a, b)
 	case 3:
+		// A boolean is 1 or +0, so it is true where its bits are not 0;
+		// m is all ones then, and the bits are chosen without a branch
+		// to mispredict.
 		d, x, y, z := dst[:], a[:], b[:], c[:]
 		for i := range d {
-			d[i] = pick(x[i] != 0, y[i], z[i])
+			c := math.Float32bits(x[i])
+			m := uint32(int32(c|-c) >> 31)
+			d[i] = math.Float32frombits(math.Float32bits(y[i])&m | math.Float32bits(z[i])&^m)
 		}
 	}
 }
