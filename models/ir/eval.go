@@ -339,9 +339,13 @@ func pick(c bool, x, y float32) float32 {
 	return y
 }
 
+// truth returns 1 for true and 0 for false. It masks the bits of 1 with
+// the condition, which the compiler sets without a branch: comparisons of
+// data are often unpredictable.
 func truth(c bool) float32 {
+	u := uint32(0)
 	if c {
-		return 1
+		u = 1
 	}
-	return 0
+	return math.Float32frombits(-u & math.Float32bits(1))
 }
