@@ -148,7 +148,8 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	return nil
 }
 
-// exec computes one instruction for the m elements starting at lo. In a
+// exec computes one instruction, not a constant, for the m elements
+// starting at lo. In a
 // last, partial block the other elements hold stale values: instructions
 // compute them too, and nothing reads them.
 func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rng RNG) {
@@ -158,8 +159,6 @@ func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rn
 		for i, x := range inputs[in.N][lo : lo+m] {
 			d[i] = flush(x)
 		}
-	case OpConst:
-		fill(dst, in.K)
 	case OpRand, OpRandn:
 		call := uint32(in.K)
 		for i := range m {
@@ -175,6 +174,7 @@ func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rn
 	}
 }
 
+// fill sets every element of dst to k.
 func fill(dst *block, k float32) {
 	for i := range dst {
 		dst[i] = k
