@@ -32,7 +32,7 @@ func BenchmarkStep(b *testing.B) {
 		for k := range pp.Arrays {
 			a := &pp.Arrays[k]
 			if a.Name == "w" {
-				a.Init, a.Const = fill(len(a.Init), 0.5), true
+				a.Init, a.Const = backendtest.Fill(len(a.Init), 0.5), true
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spikevk/spikevk/gpu"
 	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/internal/backendtest"
 	"github.com/spikevk/spikevk/internal/gputest"
 	"github.com/spikevk/spikevk/internal/philox"
 	"github.com/spikevk/spikevk/models"
@@ -50,77 +51,26 @@ taue : second`,
 	onPre    = "ge_post += w*(0.5 + rand())\ncount += 1\nseen = v_pre - v_post"
 )
 
-func compile(t testing.TB, spec models.NeuronSpec) *models.Neuron {
-	t.Helper()
-	n, err := models.Compile(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // group builds the plan of n neurons of model nr with the given values
-// (0 for the others) and the derived inputs; ge is the target. Arrays that
-// no program writes and whose values are all equal are Const.
+// (0 for the others) and ge as the target, with the arrays that no program
+// changes and whose values are all equal marked Const, so that the kernels
+// hold them as literals.
 func group(t testing.TB, name string, n int, nr *models.Neuron, vals map[string][]float32) *host.GroupPlan {
-	t.Helper()
-	all := map[string][]float32{}
-	for _, v := range slices.Concat(nr.States, nr.Params) {
-		all[v.Name] = vals[v.Name]
-		if all[v.Name] == nil {
-			all[v.Name] = make([]float32, n)
-		}
-	}
-	derived, err := nr.Derive(n, all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range derived {
-		all[k] = v
-	}
-	written := map[string]bool{"ge": true}
-	for _, o := range nr.Step.Outputs {
-		written[o.Name] = true
-	}
-	g := &host.GroupPlan{Name: name, N: n, Step: nr.Step, Targets: []string{"ge"}, Ring: 1}
-	for _, in := range nr.Step.Inputs {
-		switch in {
-		case host.InputTime, host.InputIndex, host.InputSize:
-			continue
-		case models.Refractory:
-			all[in] = make([]float32, n)
-		}
-		v := all[in]
-		g.Arrays = append(g.Arrays, host.Array{Name: in, Init: v, Const: !written[in] && allEqual(v)})
+	g := backendtest.Group(t, name, n, nr, vals, "ge")
+	for k, a := range g.Arrays {
+		g.Arrays[k].Const = a.Name != "ge" && !host.Writes(nr.Step, a.Name) && len(a.Init) > 0 && !slices.ContainsFunc(a.Init, func(x float32) bool { return x != a.Init[0] })
 	}
 	return g
 }
 
-func allEqual(v []float32) bool {
-	for _, x := range v {
-		if x != v[0] {
-			return false
-		}
-	}
-	return true
-}
-
 // noisyGroup is a group of the noisy model with random drive and state.
 func noisyGroup(t testing.TB, name string, n int, r *rand.Rand) *host.GroupPlan {
-	vals := map[string][]float32{"v": make([]float32, n), "I": make([]float32, n), "tau": fill(n, 10), "taue": fill(n, 3)}
+	vals := map[string][]float32{"v": make([]float32, n), "I": make([]float32, n), "tau": backendtest.Fill(n, 10), "taue": backendtest.Fill(n, 3)}
 	for i := range n {
 		vals["v"][i] = 10 * r.Float32()
 		vals["I"][i] = 9 + 3*r.Float32()
 	}
-	return group(t, name, n, compile(t, noisy), vals)
-}
-
-func fill(n int, x float32) []float32 {
-	v := make([]float32, n)
-	for i := range v {
-		v[i] = x
-	}
-	return v
+	return group(t, name, n, backendtest.Compile(t, noisy), vals)
 }
 
 // link describes a projection of the tests' synapse model from group pre
@@ -177,7 +127,7 @@ func connect(t testing.TB, p *host.Plan, l link) {
 		if in == "w" {
 			a.Init = l.w
 			if l.w == nil {
-				a.Init, a.Const = fill(n, 0.5), true
+				a.Init, a.Const = backendtest.Fill(n, 0.5), true
 			}
 		}
 		pp.Arrays = append(pp.Arrays, a)
@@ -214,7 +164,7 @@ func sizesPlan(t testing.TB, n int) *host.Plan {
 			w = append(w, 2*r.Float32())
 		}
 	}
-	nr := compile(t, noisy)
+	nr := backendtest.Compile(t, noisy)
 	connect(t, p, link{name: "a→b", pre: 0, post: 1, from: nr, to: nr, rows: rows, w: w, delays: func(k int) uint16 { return uint16(k * 7 % 8) }})
 	connect(t, p, link{name: "b→a", pre: 1, post: 0, from: nr, to: nr, rows: randomRows(r, n, n, 4), delay: 3})
 	connect(t, p, link{name: "a→a", pre: 0, post: 0, from: nr, to: nr, rows: randomRows(r, n, n, 3)})
@@ -321,14 +271,14 @@ func TestAllSpike(t *testing.T) {
 	const n, steps = 100, 9
 	plan := func() *host.Plan {
 		p := &host.Plan{DT: dt, Seed: philox.NewKey(5)}
-		p.Groups = []*host.GroupPlan{group(t, "all", n, compile(t, always), nil), noisyGroup(t, "sink", 70, rand.New(rand.NewPCG(1, 2)))}
+		p.Groups = []*host.GroupPlan{group(t, "all", n, backendtest.Compile(t, always), nil), noisyGroup(t, "sink", 70, rand.New(rand.NewPCG(1, 2)))}
 		rows := make([][]uint32, n)
 		for j := range rows {
 			for k := range 70 {
 				rows[j] = append(rows[j], uint32(k))
 			}
 		}
-		connect(t, p, link{name: "all→sink", pre: 0, post: 1, from: compile(t, always), to: compile(t, noisy), rows: rows, delay: 1})
+		connect(t, p, link{name: "all→sink", pre: 0, post: 1, from: backendtest.Compile(t, always), to: backendtest.Compile(t, noisy), rows: rows, delay: 1})
 		return p
 	}
 	got := compare(t, plan, steps)
@@ -354,12 +304,12 @@ func TestLongRow(t *testing.T) {
 	const long, steps = 70000, 6
 	plan := func() *host.Plan {
 		p := &host.Plan{DT: dt, Seed: philox.NewKey(8)}
-		p.Groups = []*host.GroupPlan{group(t, "pre", 3, compile(t, always), nil), noisyGroup(t, "post", 1000, rand.New(rand.NewPCG(3, 4)))}
+		p.Groups = []*host.GroupPlan{group(t, "pre", 3, backendtest.Compile(t, always), nil), noisyGroup(t, "post", 1000, rand.New(rand.NewPCG(3, 4)))}
 		rows := [][]uint32{{1, 2, 3, 4, 5}, make([]uint32, long), nil}
 		for k := range rows[1] {
 			rows[1][k] = uint32(k % 1000)
 		}
-		connect(t, p, link{name: "long", pre: 0, post: 1, from: compile(t, always), to: compile(t, noisy), rows: rows, delays: func(k int) uint16 { return uint16(k % 5) }})
+		connect(t, p, link{name: "long", pre: 0, post: 1, from: backendtest.Compile(t, always), to: backendtest.Compile(t, noisy), rows: rows, delays: func(k int) uint16 { return uint16(k % 5) }})
 		return p
 	}
 	got := compare(t, plan, steps)
@@ -380,7 +330,7 @@ func TestLongRow(t *testing.T) {
 // TestBadPlans requires an error, not a panic, for plans that break the
 // contract or the device's limits.
 func TestBadPlans(t *testing.T) {
-	nr := compile(t, noisy)
+	nr := backendtest.Compile(t, noisy)
 	limits := gputest.Context(t, vk.Options{}).Info()
 	tests := []struct {
 		name, want string

@@ -184,6 +184,10 @@ func benchBrian2(python string, n int, duration float64) benchRow {
 	row.Synapses, row.Build = r.Synapses, r.Build
 	row.RealTimeFactor = r.MainLoop / (duration / 1000)
 	row.Rate = float64(r.Spikes) / float64(n) / (duration / 1000)
+	if r.MainLoop > 0 {
+		// Each spike reaches synapses/n synapses on average.
+		row.EventsPerS = float64(r.Spikes) * float64(r.Synapses) / float64(n) / r.MainLoop
+	}
 	return row
 }
 

@@ -29,8 +29,8 @@ var (
 	poisson = models.NeuronSpec{Equations: "p : 1", Threshold: "rand() < p", DT: dt}
 )
 
-// compile compiles a neuron model.
-func compile(t testing.TB, spec models.NeuronSpec) *models.Neuron {
+// Compile compiles a neuron model, failing the test on an error.
+func Compile(t testing.TB, spec models.NeuronSpec) *models.Neuron {
 	t.Helper()
 	n, err := models.Compile(spec)
 	if err != nil {
@@ -49,11 +49,11 @@ func synapse(t testing.TB, model, onPre string, pre, post *models.Neuron) *model
 	return s.OnPre
 }
 
-// group builds the plan of n neurons of model nr: vals gives the values of
+// Group builds the plan of n neurons of model nr: vals gives the values of
 // states and parameters (0 for those it lacks), and Derive the derived
 // inputs. Targets get a ring of one slot; tests that need longer delays set
 // Ring.
-func group(t testing.TB, name string, n int, nr *models.Neuron, vals map[string][]float32, targets ...string) *host.GroupPlan {
+func Group(t testing.TB, name string, n int, nr *models.Neuron, vals map[string][]float32, targets ...string) *host.GroupPlan {
 	t.Helper()
 	all := map[string][]float32{}
 	for _, v := range slices.Concat(nr.States, nr.Params) {
@@ -124,8 +124,8 @@ func set(arrays []host.Array, name string, v []float32) {
 	}
 }
 
-// fill returns n copies of x.
-func fill(n int, x float32) []float32 {
+// Fill returns n copies of x.
+func Fill(n int, x float32) []float32 {
 	v := make([]float32, n)
 	for i := range v {
 		v[i] = x
@@ -169,18 +169,18 @@ func Network(t testing.TB, n, fanOut int, seed uint64) *host.Plan {
 		if !ok {
 			x = m.Initial[v.Name]
 		}
-		vals[v.Name] = fill(n, x)
+		vals[v.Name] = Fill(n, x)
 	}
 	for i := range n {
 		vals["v"][i] = -60 + 10*r.Float32()
 		vals["I"][i] = 80 + 40*r.Float32() // pA: v settles at -60 + I/10 mV
 	}
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(seed)}
-	net := group(t, "coba", n, m.Neuron, vals, "g_e", "g_i")
+	net := Group(t, "coba", n, m.Neuron, vals, "g_e", "g_i")
 	net.Ring = 5
-	noise := compile(t, poisson)
+	noise := Compile(t, poisson)
 	nIn := max(1, n/10)
-	in := group(t, "poisson", nIn, noise, map[string][]float32{"p": fill(nIn, 20e-3*dt)})
+	in := Group(t, "poisson", nIn, noise, map[string][]float32{"p": Fill(nIn, 20e-3*dt)})
 	in.Stream = 1
 	p.Groups = []*host.GroupPlan{net, in}
 

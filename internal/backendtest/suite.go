@@ -130,13 +130,13 @@ func flush32(x float32) float32 {
 // step program runs, as FromFixed of the sum of ToFixed(w) of all
 // simultaneous inputs; OnPre sees t = Time(s+d).
 func testDelivery(t *testing.T, nb func(t *testing.T) host.Backend) {
-	drv, snk := compile(t, driver), compile(t, sink)
+	drv, snk := Compile(t, driver), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w", drv, snk)
 	spikeAt := []int{2, 5, 5, -1}
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(1)}
 	p.Groups = []*host.GroupPlan{
-		group(t, "drivers", 4, drv, map[string][]float32{"ts": spikeTimes(spikeAt...)}),
-		group(t, "sinks", 3, snk, nil, "v"),
+		Group(t, "drivers", 4, drv, map[string][]float32{"ts": spikeTimes(spikeAt...)}),
+		Group(t, "sinks", 3, snk, nil, "v"),
 	}
 	p.Groups[1].Ring = 4
 	type syn struct {
@@ -163,7 +163,7 @@ func testDelivery(t *testing.T, nb func(t *testing.T) host.Backend) {
 				}
 			}
 		}
-		pp := projection(t, p, fmt.Sprintf("delay%d", delays[pi]), 0, 1, rows, path, map[string][]float32{"w": w, "lastupdate": fill(len(w), -1)})
+		pp := projection(t, p, fmt.Sprintf("delay%d", delays[pi]), 0, 1, rows, path, map[string][]float32{"w": w, "lastupdate": Fill(len(w), -1)})
 		pp.Delay = uint32(delays[pi])
 	}
 	// A projection without on_pre code changes nothing.
@@ -201,19 +201,19 @@ func testDelivery(t *testing.T, nb func(t *testing.T) host.Backend) {
 func testAllSpike(t *testing.T, nb func(t *testing.T) host.Backend) {
 	sizes := []int{0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 1000, 2049}
 	const at, steps, w = 10, 15, 1e-4
-	drv, snk := compile(t, driver), compile(t, sink)
+	drv, snk := Compile(t, driver), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w", drv, snk)
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(2)}
 	for _, n := range sizes {
-		p.Groups = append(p.Groups, group(t, fmt.Sprintf("n%d", n), n, drv, map[string][]float32{"ts": fill(n, float32(at*dt))}))
+		p.Groups = append(p.Groups, Group(t, fmt.Sprintf("n%d", n), n, drv, map[string][]float32{"ts": Fill(n, float32(at*dt))}))
 	}
-	p.Groups = append(p.Groups, group(t, "sink", len(sizes), snk, nil, "v"))
+	p.Groups = append(p.Groups, Group(t, "sink", len(sizes), snk, nil, "v"))
 	for gi, n := range sizes {
 		rows := make([][]uint32, n)
 		for j := range rows {
 			rows[j] = []uint32{uint32(gi)}
 		}
-		projection(t, p, fmt.Sprintf("n%d", n), gi, len(sizes), rows, path, map[string][]float32{"w": fill(n, w)})
+		projection(t, p, fmt.Sprintf("n%d", n), gi, len(sizes), rows, path, map[string][]float32{"w": Fill(n, w)})
 	}
 	b := load(t, nb, p)
 	batch := run(t, b, p, 0, steps)
@@ -235,12 +235,12 @@ func testAllSpike(t *testing.T, nb func(t *testing.T) host.Backend) {
 // weights.
 func testRows(t *testing.T, nb func(t *testing.T) host.Backend) {
 	const n = 70000
-	drv, snk := compile(t, driver), compile(t, sink)
+	drv, snk := Compile(t, driver), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w", drv, snk)
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(3)}
 	p.Groups = []*host.GroupPlan{
-		group(t, "drivers", 6, drv, map[string][]float32{"ts": spikeTimes(1, 1, 1, 1, 1, 1)}),
-		group(t, "sinks", n, snk, nil, "v"),
+		Group(t, "drivers", 6, drv, map[string][]float32{"ts": spikeTimes(1, 1, 1, 1, 1, 1)}),
+		Group(t, "sinks", n, snk, nil, "v"),
 	}
 	rows := [][]uint32{nil, {5, 5, n - 1}, nil, make([]uint32, n), nil, nil}
 	w := []float32{0.5, 0.25, 1.5}
@@ -270,7 +270,7 @@ func testRows(t *testing.T, nb func(t *testing.T) host.Backend) {
 // over from one batch to the next.
 func testDelays(t *testing.T, nb func(t *testing.T) host.Backend) {
 	const nPre, nPost, ring = 20, 50, 10
-	drv, snk := compile(t, driver), compile(t, sink)
+	drv, snk := Compile(t, driver), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w", drv, snk)
 	r := rand.New(rand.NewPCG(4, 4))
 	spikeAt := make([]int, nPre)
@@ -279,8 +279,8 @@ func testDelays(t *testing.T, nb func(t *testing.T) host.Backend) {
 	}
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(4)}
 	p.Groups = []*host.GroupPlan{
-		group(t, "drivers", nPre, drv, map[string][]float32{"ts": spikeTimes(spikeAt...)}),
-		group(t, "sinks", nPost, snk, nil, "v"),
+		Group(t, "drivers", nPre, drv, map[string][]float32{"ts": spikeTimes(spikeAt...)}),
+		Group(t, "sinks", nPost, snk, nil, "v"),
 	}
 	p.Groups[1].Ring = ring
 	in := inbox{}
@@ -334,10 +334,10 @@ func testDelays(t *testing.T, nb func(t *testing.T) host.Backend) {
 // 0), as often as expected, and the same way when run twice.
 func testRandomGroup(t *testing.T, nb func(t *testing.T) host.Backend) {
 	const n, steps, prob, stream = 1000, 100, 0.05, 3
-	src := compile(t, poisson)
+	src := Compile(t, poisson)
 	plan := func() *host.Plan {
 		p := &host.Plan{DT: dt, Seed: philox.NewKey(7)}
-		p.Groups = []*host.GroupPlan{group(t, "poisson", n, src, map[string][]float32{"p": fill(n, prob)})}
+		p.Groups = []*host.GroupPlan{Group(t, "poisson", n, src, map[string][]float32{"p": Fill(n, prob)})}
 		p.Groups[0].Stream = stream
 		p.Groups[0].Arrays[0].Const = true
 		return p
@@ -368,12 +368,12 @@ func testRandomGroup(t *testing.T, nb func(t *testing.T) host.Backend) {
 // key Seed, the projection's Stream, index k and step s.
 func testRandomOnPre(t *testing.T, nb func(t *testing.T) host.Backend) {
 	const nPost, stream, w = 1000, 5, 0.01
-	win, snk := compile(t, window), compile(t, sink)
+	win, snk := Compile(t, window), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w*floor(rand() + 0.5)", win, snk)
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(8)}
 	p.Groups = []*host.GroupPlan{
-		group(t, "window", 3, win, map[string][]float32{"u": {0, -1, 0}}), // neuron 1 is silent
-		group(t, "sinks", nPost, snk, nil, "v"),
+		Group(t, "window", 3, win, map[string][]float32{"u": {0, -1, 0}}), // neuron 1 is silent
+		Group(t, "sinks", nPost, snk, nil, "v"),
 	}
 	rows := [][]uint32{make([]uint32, 3000), make([]uint32, 700), make([]uint32, 1500)}
 	var pre []int
@@ -383,7 +383,7 @@ func testRandomOnPre(t *testing.T, nb func(t *testing.T) host.Backend) {
 			pre = append(pre, j)
 		}
 	}
-	pp := projection(t, p, "release", 0, 1, rows, path, map[string][]float32{"w": fill(len(pre), w)})
+	pp := projection(t, p, "release", 0, 1, rows, path, map[string][]float32{"w": Fill(len(pre), w)})
 	pp.Stream = stream
 	b := load(t, nb, p)
 	batch := run(t, b, p, 0, 6)
@@ -416,11 +416,11 @@ func testRandomOnPre(t *testing.T, nb func(t *testing.T) host.Backend) {
 // from x_pre and x_post with zero delay; x_post is the value after the
 // postsynaptic neuron's step, and the increments arrive in the next step.
 func testOnPreWrites(t *testing.T, nb func(t *testing.T) host.Backend) {
-	win, snk := compile(t, window), compile(t, sink)
+	win, snk := Compile(t, window), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w + u_pre\nw = w*0.5 + v_post*0.25", win, snk)
 	u := []float32{0.01, 0.02, 0.03}
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(9)}
-	p.Groups = []*host.GroupPlan{group(t, "window", 3, win, map[string][]float32{"u": u}), group(t, "sinks", 4, snk, nil, "v")}
+	p.Groups = []*host.GroupPlan{Group(t, "window", 3, win, map[string][]float32{"u": u}), Group(t, "sinks", 4, snk, nil, "v")}
 	rows := [][]uint32{{0, 1}, {1}, {3, 3}}
 	w := []float32{0.1, 0.2, 0.05, 0.3, 0.07}
 	projection(t, p, "plastic", 0, 1, rows, path, map[string][]float32{"w": append([]float32(nil), w...)})
@@ -451,10 +451,10 @@ func testOnPreWrites(t *testing.T, nb func(t *testing.T) host.Backend) {
 // lastupdate at each spike follows the analytic solution.
 func testEventDriven(t *testing.T, nb func(t *testing.T) host.Backend) {
 	const w = 0.1
-	win, snk := compile(t, window), compile(t, sink)
+	win, snk := Compile(t, window), Compile(t, sink)
 	path := synapse(t, "w : volt\ndx/dt = -x/(5*ms) : 1 (event-driven)", "v_post += w*x\nx += 1", win, snk)
 	p := &host.Plan{DT: dt, Seed: philox.NewKey(10)}
-	p.Groups = []*host.GroupPlan{group(t, "window", 1, win, nil), group(t, "sink", 1, snk, nil, "v")}
+	p.Groups = []*host.GroupPlan{Group(t, "window", 1, win, nil), Group(t, "sink", 1, snk, nil, "v")}
 	projection(t, p, "trace", 0, 1, [][]uint32{{0}}, path, map[string][]float32{"w": {w}})
 	b := load(t, nb, p)
 	run(t, b, p, 0, 6)
@@ -479,13 +479,13 @@ func testEventDriven(t *testing.T, nb func(t *testing.T) host.Backend) {
 // testBadPlans: Load returns an error, and does not panic, for plans
 // that break the rules of host.Plan.
 func testBadPlans(t *testing.T, nb func(t *testing.T) host.Backend) {
-	drv, snk := compile(t, driver), compile(t, sink)
+	drv, snk := Compile(t, driver), Compile(t, sink)
 	path := synapse(t, "w : volt", "v_post += w", drv, snk)
 	valid := func() *host.Plan {
 		p := &host.Plan{DT: dt, Seed: philox.NewKey(11)}
 		p.Groups = []*host.GroupPlan{
-			group(t, "drivers", 2, drv, map[string][]float32{"ts": spikeTimes(1, 2)}),
-			group(t, "sinks", 3, snk, nil, "v"),
+			Group(t, "drivers", 2, drv, map[string][]float32{"ts": spikeTimes(1, 2)}),
+			Group(t, "sinks", 3, snk, nil, "v"),
 		}
 		projection(t, p, "p", 0, 1, [][]uint32{{0, 2}, {1}}, path, map[string][]float32{"w": {1, 2, 3}})
 		return p
