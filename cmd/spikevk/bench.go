@@ -19,7 +19,7 @@ import (
 	"github.com/spikevk/spikevk"
 )
 
-//go:embed brian2_coba.py
+//go:embed brian2_networks.py
 var brian2Script []byte
 
 // benchRow is one line of the benchmark table.
@@ -158,13 +158,13 @@ func benchBrian2(python string, n int, duration float64) benchRow {
 		return row
 	}
 	defer os.RemoveAll(dir)
-	script := dir + "/coba.py"
+	script := dir + "/brian2_networks.py"
 	if err := os.WriteFile(script, brian2Script, 0o644); err != nil {
 		row.Err = err.Error()
 		return row
 	}
 	var out, errOut bytes.Buffer
-	cmd := exec.Command(python, script, strconv.Itoa(n), strconv.FormatFloat(80/float64(n), 'g', -1, 64),
+	cmd := exec.Command(python, script, "coba", strconv.Itoa(n), strconv.FormatFloat(80/float64(n), 'g', -1, 64),
 		strconv.FormatFloat(duration, 'g', -1, 64), "1", dir+"/build")
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
