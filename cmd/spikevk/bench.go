@@ -221,9 +221,13 @@ func printBench(w io.Writer, rows []benchRow) {
 			fmt.Fprintf(tw, "%s\t%d\t\t\t\t\t\t\t\t\t\t\t\t\t%s\n", r.Backend, r.Neurons, r.Err)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%g\t%.2f\t%.3f\t%.3g\t%.2f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t\n",
-			r.Backend, r.Neurons, r.Synapses, r.Time, r.Build, r.RealTimeFactor, r.EventsPerS, r.BytesPerSyn,
-			r.DispatchesStep, r.BarriersStep, r.SyncsPerS, r.PeakHostMiB, r.DeviceMiB, r.Rate)
+		inside := fmt.Sprintf("%.2f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f", r.BytesPerSyn, r.DispatchesStep, r.BarriersStep,
+			r.SyncsPerS, r.PeakHostMiB, r.DeviceMiB)
+		if r.Backend == "brian2" {
+			inside = "-\t-\t-\t-\t-\t-" // not measured inside Brian2
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%g\t%.2f\t%.3f\t%.3g\t%s\t%.1f\t\n",
+			r.Backend, r.Neurons, r.Synapses, r.Time, r.Build, r.RealTimeFactor, r.EventsPerS, inside, r.Rate)
 	}
 	tw.Flush()
 	devices := map[string]bool{}
