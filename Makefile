@@ -2,6 +2,7 @@
 # Both first install the system packages they need (scripts/setup.sh).
 
 GO      ?= go
+export GOEXPERIMENT ?= simd
 BIN     := bin/spikevk
 # Tests fail rather than skip when no Vulkan device answers: the setup
 # installs lavapipe, so there always is one. Override with SPIKEVK_REQUIRE_GPU=0.
@@ -29,6 +30,7 @@ check:
 
 test: setup check
 	$(GO) test -count=1 -timeout 30m ./...
+	GOEXPERIMENT= $(GO) test -count=1 ./models/ir ./cpu
 
 # bench: the COBA table of spikevk bench (every backend, and Brian2's C++
 # standalone mode when python3-brian is installed), then the Go benchmarks.

@@ -155,10 +155,7 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rng RNG) {
 	switch in.Op {
 	case OpInput:
-		d := dst[:m]
-		for i, x := range inputs[in.N][lo : lo+m] {
-			d[i] = flush(x)
-		}
+		flushInput(dst[:m], inputs[in.N][lo:lo+m])
 	case OpRand, OpRandn:
 		call := uint32(in.K)
 		for i := range m {
@@ -188,27 +185,67 @@ func fill(dst *block, k float32) {
 func compute(op Op, dst, a, b, c *block) {
 	switch op.arity() {
 	case 1:
-		apply1(op, dst, a)
+		apply1(op, dst[:], a[:])
 	case 2:
-		apply2(op, dst, a, b)
+		apply2(op, dst[:], a[:], b[:])
 	case 3:
-		// A boolean is 1 or +0, so it is true where its bits are not 0;
-		// m is all ones then, and the bits are chosen without a branch
-		// to mispredict.
-		d, x, y, z := dst[:], a[:], b[:], c[:]
-		for i := range d {
-			c := math.Float32bits(x[i])
-			m := uint32(int32(c|-c) >> 31)
-			d[i] = math.Float32frombits(math.Float32bits(y[i])&m | math.Float32bits(z[i])&^m)
-		}
+		choose(dst[:], a[:], b[:], c[:])
 	}
 }
 
-// apply1 applies a one-operand op. Its loops run over slices of the
-// blocks: their length is known, so they need no bounds checks, and the
-// blocks are checked for nil once, not in every iteration.
-func apply1(op Op, pd, pa *block) {
-	dst, a := pd[:], pa[:]
+// The functions below run the vector loops (eval_simd.go) over as many
+// elements as they can and the scalar loops over the rest. Each writes
+// dst[i] from the elements i of its operands only, so dst may be one of
+// them; dst and the operands have at least as many elements as the first
+// operand.
+
+// flushInput sets dst[i] to flush(src[i]).
+func flushInput(dst, src []float32) {
+	n := vectorFlush(dst, src)
+	flushLoop(dst[n:], src[n:])
+}
+
+// apply1 applies a one-operand op to a.
+func apply1(op Op, dst, a []float32) {
+	n := vector1(op, dst, a)
+	loop1(op, dst[n:], a[n:])
+}
+
+// apply2 applies a two-operand op to a and b.
+func apply2(op Op, dst, a, b []float32) {
+	n := vector2(op, dst, a, b)
+	loop2(op, dst[n:], a[n:], b[n:])
+}
+
+// choose sets dst[i] to x[i] where c[i] is true and to y[i] elsewhere.
+func choose(dst, c, x, y []float32) {
+	n := vectorSelect(dst, c, x, y)
+	selectLoop(dst[n:], c[n:], x[n:], y[n:])
+}
+
+// flushLoop is flushInput's scalar loop.
+func flushLoop(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] = flush(x)
+	}
+}
+
+// selectLoop is choose's scalar loop. A boolean is 1 or +0, so it is true
+// where its bits are not 0; m is all ones then, and the bits are chosen
+// without a branch to mispredict.
+func selectLoop(dst, c, x, y []float32) {
+	dst, x, y = dst[:len(c)], x[:len(c)], y[:len(c)]
+	for i, v := range c {
+		b := math.Float32bits(v)
+		m := uint32(int32(b|-b) >> 31)
+		dst[i] = math.Float32frombits(math.Float32bits(x[i])&m | math.Float32bits(y[i])&^m)
+	}
+}
+
+// loop1 is apply1's scalar loop.
+func loop1(op Op, dst, a []float32) {
+	dst = dst[:len(a)]
 	switch op {
 	case OpNeg:
 		for i, x := range a {
@@ -263,9 +300,9 @@ func apply1(op Op, pd, pa *block) {
 	}
 }
 
-// apply2 applies a two-operand op, like apply1.
-func apply2(op Op, pd, pa, pb *block) {
-	dst, a, b := pd[:], pa[:], pb[:]
+// loop2 is apply2's scalar loop.
+func loop2(op Op, dst, a, b []float32) {
+	dst, b = dst[:len(a)], b[:len(a)]
 	switch op {
 	case OpAdd:
 		for i, x := range a {
