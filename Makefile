@@ -2,6 +2,9 @@
 # Both first install the system packages they need (scripts/setup.sh).
 
 GO      ?= go
+# The CPU backend's evaluator has AVX2 vector loops written with Go's
+# experimental simd/archsimd package, built with GOEXPERIMENT=simd; without
+# it (plain `go build`) scalar loops give the same results, more slowly.
 export GOEXPERIMENT ?= simd
 BIN     := bin/spikevk
 # Tests fail rather than skip when no Vulkan device answers: the setup
