@@ -71,7 +71,7 @@ func (m *SpikeMonitor) Count() int { return len(m.i) }
 type RateMonitor struct {
 	g     *Group
 	rates []float64
-	start uint32 // step of the first rate
+	steps []uint32 // the step of each rate
 }
 
 // RateMonitor records the population rate of g.
@@ -85,9 +85,6 @@ func (n *Network) RateMonitor(g *Group) *RateMonitor {
 
 func (m *RateMonitor) record(b *host.Batch, p *host.Plan) {
 	words := host.Words(p.Groups[m.g.index].N)
-	if len(m.rates) == 0 {
-		m.start = b.First
-	}
 	for k := range b.Steps {
 		count := 0
 		forEachSpike(b.Spikes[m.g.index][int(k)*words:int(k+1)*words], func(i int) {
@@ -100,15 +97,17 @@ func (m *RateMonitor) record(b *host.Batch, p *host.Plan) {
 			rate = float64(count) / float64(m.g.N()) / (p.DT / 1000)
 		}
 		m.rates = append(m.rates, rate)
+		m.steps = append(m.steps, b.First+k)
 	}
 }
 
-// Rates returns the population rate in Hz of every step since the first
-// Run, and the time in ms at the start of each step.
+// Rates returns the population rate in Hz of every step run since the
+// first Run, and the time in ms at the start of each step (steps run again
+// after Network.Restore appear again).
 func (m *RateMonitor) Rates() (t, hz []float64) {
 	t = make([]float64, len(m.rates))
 	for k := range t {
-		t[k] = float64(host.Time(m.start+uint32(k), m.g.net.cfg.DT))
+		t[k] = float64(host.Time(m.steps[k], m.g.net.cfg.DT))
 	}
 	return t, m.rates
 }

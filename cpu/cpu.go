@@ -30,6 +30,7 @@ type Backend struct {
 	workers int
 	key     philox.Key
 	dt      float64
+	plan    *host.Plan
 	loaded  bool
 	closed  bool
 	groups  []*group
@@ -95,7 +96,7 @@ func (b *Backend) Load(p *host.Plan) error {
 		}
 		projs[pi] = pr
 	}
-	b.key, b.dt = p.Seed, p.DT
+	b.plan, b.key, b.dt = p, p.Seed, p.DT
 	b.groups, b.projs = groups, projs
 	b.loaded = true
 	b.stats.HostBytes = 0
@@ -189,7 +190,7 @@ func (b *Backend) Stats() host.Stats { return b.stats }
 // Close releases the plan; the backend cannot be used afterwards.
 func (b *Backend) Close() error {
 	b.closed = true
-	b.groups, b.projs = nil, nil
+	b.plan, b.groups, b.projs = nil, nil, nil
 	return nil
 }
 

@@ -198,6 +198,13 @@ type Backend interface {
 	// array of a group or a projection, by their index in the plan.
 	GroupArray(group int, name string) ([]float32, error)
 	ProjectionArray(proj int, name string) ([]float32, error)
+	// Save returns a copy of the state after the last step run (State).
+	Save() (*State, error)
+	// Restore replaces the state with s, saved by any backend from the
+	// same plan, so that the next Run continues from the step after the
+	// one s was saved at as if the steps had run here. A state that does
+	// not fit the plan (Plan.CheckState) is an error and changes nothing.
+	Restore(s *State) error
 	// Stats reports counters for benchmarks.
 	Stats() Stats
 	Close() error
