@@ -39,6 +39,10 @@ func writeAtomic(path string, write func(tmp string) error) error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	if err := os.Chmod(tmp, 0o644); err != nil { // CreateTemp makes 0600
+		os.Remove(tmp)
+		return err
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
