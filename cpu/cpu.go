@@ -36,6 +36,7 @@ type Backend struct {
 	groups  []*group
 	projs   []*projection
 	stats   host.Stats
+	batch   *host.Batch // the batch being run
 }
 
 // New returns a backend with no plan loaded.
@@ -96,6 +97,9 @@ func (b *Backend) Load(p *host.Plan) error {
 		}
 		projs[pi] = pr
 	}
+	if err := newRecords(p, groups); err != nil {
+		return fmt.Errorf("cpu: load: %w", err)
+	}
 	b.plan, b.key, b.dt = p, p.Seed, p.DT
 	b.groups, b.projs = groups, projs
 	b.loaded = true
@@ -110,8 +114,9 @@ func (b *Backend) Load(p *host.Plan) error {
 }
 
 // Run executes steps first … first+steps-1 and returns their spike
-// records. The delay rings carry over from the previous call, so
-// consecutive calls should continue where the last one ended.
+// records, samples and faults. The delay rings carry over from the
+// previous call, so consecutive calls should continue where the last one
+// ended.
 func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, error) {
 	if err := b.ready(); err != nil {
 		return nil, err
@@ -123,6 +128,13 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 	for gi, g := range b.groups {
 		batch.Spikes[gi] = make([]uint32, int(steps)*host.Words(g.n))
 	}
+	batch.Samples = make([][]float32, len(b.plan.Records))
+	for r, rp := range b.plan.Records {
+		batch.Samples[r] = make([]float32, rp.Len(first, steps))
+	}
+	batch.Faults = make([]*host.StateError, len(b.groups))
+	b.batch = batch
+	defer func() { b.batch = nil }()
 	for s := range steps {
 		if err := b.step(first+s, batch, int(s)); err != nil {
 			return nil, err
@@ -137,8 +149,12 @@ func (b *Backend) step(s uint32, batch *host.Batch, rec int) error {
 	tm := host.Time(s, b.dt)
 	for gi, g := range b.groups {
 		w := host.Words(g.n)
-		if err := g.step(b, s, tm, batch.Spikes[gi][rec*w:(rec+1)*w]); err != nil {
+		f, err := g.step(b, s, tm, batch.Spikes[gi][rec*w:(rec+1)*w])
+		if err != nil {
 			return fmt.Errorf("cpu: step %d: group %q: %w", s, g.name, err)
+		}
+		if batch.Faults[gi] == nil {
+			batch.Faults[gi] = f
 		}
 	}
 	for _, p := range b.projs {

@@ -59,6 +59,13 @@ type group struct {
 	found    []uint32 // spikes found by each block, at the block's offset
 	counts   []int    // number of spikes found by each block
 	work     []*stepWorker
+	records  []*record
+	// checked are the non-Const arrays, searched for faulty values after
+	// each step, and checkedNames their names; faults holds each block's
+	// first fault of the step.
+	checked      [][]float32
+	checkedNames []string
+	faults       []fault
 }
 
 // stepWorker holds one goroutine's evaluator and scratch for the neuron
@@ -94,6 +101,12 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 	}
 	g.arrays = arrays
 	g.consts = constValues(gp.Arrays)
+	for _, a := range gp.Arrays {
+		if !a.Const {
+			g.checked = append(g.checked, arrays[a.Name])
+			g.checkedNames = append(g.checkedNames, a.Name)
+		}
+	}
 	g.prog = ir.Specialize(g.prog, g.consts)
 	for k, name := range g.prog.Inputs {
 		in := input{used: g.prog.Uses(k)}
@@ -145,6 +158,7 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 	g.spikes = make([]uint32, 0, g.n)
 	g.found = make([]uint32, g.n)
 	g.counts = make([]int, blocks)
+	g.faults = make([]fault, blocks)
 	g.work = make([]*stepWorker, max(1, min(workers, blocks)))
 	for w := range g.work {
 		g.work[w] = newStepWorker(g.prog, float32(g.n))
@@ -235,9 +249,10 @@ func (g *group) bytes() int64 {
 }
 
 // step runs step 1 of the plan's time step s for the group: delivers the
-// ring slot of s, runs the step program, and fills the spike list and the
-// spike record rec.
-func (g *group) step(b *Backend, s uint32, tm float32, rec []uint32) error {
+// ring slot of s, takes the samples of its records, runs the step program,
+// fills the spike list and the spike record rec, and returns the first
+// faulty value after the step, or nil.
+func (g *group) step(b *Backend, s uint32, tm float32, rec []uint32) (*host.StateError, error) {
 	slot := int(s%uint32(g.ringLen)) * g.n
 	parallel(len(g.counts), len(g.work), func(w, c int) {
 		g.block(g.work[w], c, slot, s, tm, b, rec)
@@ -248,10 +263,10 @@ func (g *group) step(b *Backend, s uint32, tm float32, rec []uint32) error {
 	}
 	for _, w := range g.work {
 		if w.err != nil {
-			return w.err
+			return nil, w.err
 		}
 	}
-	return nil
+	return g.firstFault(s, b.dt), nil
 }
 
 // block updates neurons c·blockLen … of the group with worker w.
@@ -266,6 +281,9 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 			x[i] = host.AddFixed(x[i], a)
 			acc[i] = 0
 		}
+	}
+	for _, r := range g.records {
+		r.sample(b.batch, s, lo, hi)
 	}
 	for k, in := range g.in {
 		if !in.used {
@@ -298,6 +316,7 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 			copy(dst[lo:hi], w.out[k][:n])
 		}
 	}
+	g.faults[c] = g.check(lo, hi)
 	if g.spikeOut < 0 {
 		return
 	}

@@ -51,6 +51,7 @@ type Plan struct {
 	Seed        philox.Key // key of every random draw
 	Groups      []*GroupPlan
 	Projections []*ProjectionPlan
+	Records     []*RecordPlan // state samples taken on the device
 }
 
 // Array is a named float32 array of a group (one value per neuron) or a
@@ -180,6 +181,12 @@ type Batch struct {
 	// i%32 of word i/32 of record s is set when neuron i spiked in step
 	// First+s.
 	Spikes [][]uint32
+	// Samples holds, per record of Plan.Records, the values it sampled in
+	// the batch, laid out as RecordPlan describes.
+	Samples [][]float32
+	// Faults holds, per group, the first fault of the batch (see Runaway),
+	// or nil. A backend runs every step of a batch with a fault.
+	Faults []*StateError
 }
 
 // Backend executes a Plan.

@@ -34,6 +34,8 @@ func Run(t *testing.T, newBackend func(t *testing.T) host.Backend) {
 		{"EventDriven", testEventDriven},
 		{"BadPlans", testBadPlans},
 		{"State", testState},
+		{"Record", testRecord},
+		{"Faults", testFaults},
 		{"Network", func(t *testing.T, nb func(t *testing.T) host.Backend) {
 			Equal(t, cpu.New(cpu.Options{Workers: 1}), nb(t), func() *host.Plan { return Network(t, 300, 20, 1) }, 400)
 		}},

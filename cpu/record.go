@@ -1,0 +1,87 @@
+package cpu
+
+import (
+	"fmt"
+
+	"github.com/spikevk/spikevk/host"
+)
+
+// record is a host.RecordPlan of a group: the arrays it samples and the
+// position+1 in Neurons of each neuron of the group (0: not sampled).
+type record struct {
+	index  int // in Plan.Records
+	plan   *host.RecordPlan
+	arrays [][]float32
+	pos    []uint32
+}
+
+// newRecords checks the plan's records and attaches each to its group.
+func newRecords(p *host.Plan, groups []*group) error {
+	for r, rp := range p.Records {
+		if rp == nil {
+			return fmt.Errorf("record %d is nil", r)
+		}
+		if err := rp.Check(p); err != nil {
+			return err
+		}
+		g := groups[rp.Group]
+		rec := &record{index: r, plan: rp, pos: make([]uint32, g.n)}
+		for _, name := range rp.Arrays {
+			rec.arrays = append(rec.arrays, g.arrays[name])
+		}
+		for k, i := range rp.Neurons {
+			rec.pos[i] = uint32(k + 1)
+		}
+		g.records = append(g.records, rec)
+	}
+	return nil
+}
+
+// sample writes the values of neurons lo … hi-1 at step s to batch, if r
+// samples step s.
+func (r *record) sample(batch *host.Batch, s uint32, lo, hi int) {
+	if s%r.plan.Every != 0 {
+		return
+	}
+	m := len(r.plan.Neurons)
+	k := r.plan.Sampled(batch.First, s-batch.First)
+	dst := batch.Samples[r.index][k*len(r.arrays)*m:]
+	for i := lo; i < hi; i++ {
+		p := r.pos[i]
+		if p == 0 {
+			continue
+		}
+		for a, arr := range r.arrays {
+			dst[a*m+int(p)-1] = arr[i]
+		}
+	}
+}
+
+// fault is the first faulty value a block found in a step.
+type fault struct {
+	neuron, array int // array: index into group.checked; -1: none
+}
+
+// check finds the first neuron of lo … hi-1 with a faulty value in a
+// non-Const array (host.Runaway), and its first such array.
+func (g *group) check(lo, hi int) fault {
+	for i := lo; i < hi; i++ {
+		for a, arr := range g.checked {
+			if host.Faulty(arr[i]) {
+				return fault{i, a}
+			}
+		}
+	}
+	return fault{array: -1}
+}
+
+// firstFault returns the first fault the blocks found in step s, or nil.
+func (g *group) firstFault(s uint32, dt float64) *host.StateError {
+	for _, f := range g.faults {
+		if f.array >= 0 {
+			x := g.checked[f.array][f.neuron]
+			return &host.StateError{Group: g.name, Neuron: f.neuron, Var: g.checkedNames[f.array], Step: s, Time: host.Time(s, dt), Value: x}
+		}
+	}
+	return nil
+}
