@@ -162,6 +162,11 @@ func (b *Backend) step(s uint32, batch *host.Batch, rec int) error {
 			return fmt.Errorf("cpu: step %d: projection %q: %w", s, p.name, err)
 		}
 	}
+	for _, p := range b.projs {
+		if err := p.learn(b, s); err != nil {
+			return fmt.Errorf("cpu: step %d: projection %q: on_post: %w", s, p.name, err)
+		}
+	}
 	return nil
 }
 

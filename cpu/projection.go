@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,9 +11,9 @@ import (
 	"github.com/spikevk/spikevk/models/ir"
 )
 
-// synBlock is the number of synapses the OnPre program is evaluated for at
-// once, and synChunk the number of synaptic events below which one
-// goroutine propagates a projection's spikes.
+// synBlock is the number of synapses a pathway's program is evaluated for
+// at once, and synChunk the number of synaptic events below which one
+// goroutine runs a pathway for a step's spikes.
 const (
 	synBlock = 1024
 	synChunk = 1024
@@ -22,28 +23,40 @@ const (
 type projection struct {
 	name      string
 	pre, post *group
-	stream    uint32
 	rowPtr    []uint32
 	target    []uint32
+	preOf     []uint32 // the presynaptic neuron of each synapse; nil without OnPost
 	delay     uint32
 	delays    []uint16
-	prog      *ir.Program // nil: no OnPre code
-	draws     bool        // the program draws random numbers: blocks hold consecutive synapses
 	arrays    map[string][]float32
-	in        []input
-	out       []effect
-	events    []int // events[q] is the number of synapses of spikes 0 … q-1
-	work      []*synWorker
+	onPre     pathway
+	onPost    pathway
 }
 
-// effect is where an OnPre output goes: a projection array, or a ring of
+// pathway is OnPre or OnPost of a loaded projection: the program run for
+// the synapses of a line (a row or a column) of each spike of one group.
+type pathway struct {
+	prog    *ir.Program // nil: no code
+	draws   bool        // the program draws random numbers: blocks hold consecutive synapses
+	stream  uint32
+	spikers *group   // the group whose spikes run the pathway
+	ptr     []uint32 // the lines: the synapses of neuron j are line[ptr[j]] … line[ptr[j+1]-1]
+	line    []uint32 // nil: the synapses themselves (rows)
+	delayed bool     // "t" is the time of arrival, Time(s+delay)
+	in      []input
+	out     []effect
+	events  []int // events[q] is the number of synapses of spikes 0 … q-1
+	work    []*synWorker
+}
+
+// effect is where a pathway output goes: a projection array, or a ring of
 // the postsynaptic group.
 type effect struct {
 	arr  []float32
 	ring *ring
 }
 
-// synWorker holds one goroutine's evaluator and scratch for propagation:
+// synWorker holds one goroutine's evaluator and scratch for a pathway:
 // the synapse and presynaptic neuron of each element of the block.
 type synWorker struct {
 	ev      *ir.Evaluator
@@ -55,8 +68,7 @@ type synWorker struct {
 
 // newProjection checks a projection of the plan and copies its arrays.
 func newProjection(pp *host.ProjectionPlan, groups []*group, workers int) (*projection, error) {
-	p := &projection{name: pp.Name, stream: pp.Stream, rowPtr: pp.RowPtr, target: pp.Target,
-		delay: pp.Delay, delays: pp.Delays, prog: pp.OnPre}
+	p := &projection{name: pp.Name, rowPtr: pp.RowPtr, target: pp.Target, delay: pp.Delay, delays: pp.Delays}
 	if err := p.init(pp, groups, workers); err != nil {
 		return nil, err
 	}
@@ -74,49 +86,94 @@ func (p *projection) init(pp *host.ProjectionPlan, groups []*group, workers int)
 	if err := p.checkDelays(); err != nil {
 		return err
 	}
-	arrays, err := copyArrays(pp.Arrays, len(p.target), "synapses", p.prog)
+	arrays, err := copyArrays(pp.Arrays, len(p.target), "synapses", pp.OnPre)
 	if err != nil {
 		return err
 	}
 	p.arrays = arrays
-	if p.prog == nil {
-		return nil // a projection without on_pre code: spikes change nothing
+	p.onPre = pathway{prog: pp.OnPre, stream: pp.Stream, spikers: p.pre, ptr: p.rowPtr, delayed: true}
+	if err := p.onPre.init(p, pp.Arrays, workers); err != nil {
+		return fmt.Errorf("OnPre: %w", err)
 	}
-	p.draws = p.prog.Draws > 0
+	if pp.OnPost == nil {
+		return nil
+	}
+	if err := p.checkColumns(pp); err != nil {
+		return err
+	}
+	for _, a := range pp.Arrays {
+		if a.Const && host.Writes(pp.OnPost, a.Name) {
+			return fmt.Errorf("constant array %q is changed by OnPost", a.Name)
+		}
+	}
+	p.preOf = make([]uint32, len(p.target))
+	for j := range p.pre.n {
+		for k := p.rowPtr[j]; k < p.rowPtr[j+1]; k++ {
+			p.preOf[k] = uint32(j)
+		}
+	}
+	p.onPost = pathway{prog: pp.OnPost, stream: pp.PostStream, spikers: p.post, ptr: pp.ColPtr, line: pp.ColSyn}
+	if err := p.onPost.init(p, pp.Arrays, workers); err != nil {
+		return fmt.Errorf("OnPost: %w", err)
+	}
+	return nil
+}
+
+// init specializes the pathway's program to the constant arrays and
+// resolves its inputs and outputs; only OnPre may have effects.
+func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
+	if pw.prog == nil {
+		return nil // no code: spikes change nothing
+	}
+	pw.draws = pw.prog.Draws > 0
 	consts := map[string]float32{}
-	for _, name := range p.prog.Inputs {
-		if k, ok := p.constant(name, pp.Arrays); ok {
+	for _, name := range pw.prog.Inputs {
+		if k, ok := p.constant(name, own); ok {
 			consts[name] = k
 		}
 	}
-	p.prog = ir.Specialize(p.prog, consts)
-	for k, name := range p.prog.Inputs {
+	pw.prog = ir.Specialize(pw.prog, consts)
+	for k, name := range pw.prog.Inputs {
 		in, err := p.source(name)
 		if err != nil {
 			return err
 		}
-		in.used = p.prog.Uses(k)
-		p.in = append(p.in, in)
+		in.used = pw.prog.Uses(k)
+		pw.in = append(pw.in, in)
 	}
-	for _, o := range p.prog.Outputs {
-		if x, ok := strings.CutSuffix(o.Name, host.SuffixEffect); ok {
+	for _, o := range pw.prog.Outputs {
+		if x, ok := strings.CutSuffix(o.Name, host.SuffixEffect); ok && pw.delayed {
 			r := p.post.targets[x]
 			if r == nil {
 				return fmt.Errorf("output %q: %q is not a target of group %q", o.Name, x, p.post.name)
 			}
-			p.out = append(p.out, effect{ring: r})
+			pw.out = append(pw.out, effect{ring: r})
 			continue
 		}
-		a, ok := arrays[o.Name]
+		a, ok := p.arrays[o.Name]
 		if !ok {
 			return fmt.Errorf("output %q names no array", o.Name)
 		}
-		p.out = append(p.out, effect{arr: a})
+		pw.out = append(pw.out, effect{arr: a})
 	}
-	p.events = make([]int, 0, p.pre.n+1)
-	p.work = make([]*synWorker, max(1, min(workers, chunks(len(p.target), workers))))
-	for w := range p.work {
-		p.work[w] = newSynWorker(p.prog)
+	pw.events = make([]int, 0, pw.spikers.n+1)
+	pw.work = make([]*synWorker, max(1, min(workers, chunks(len(p.target), workers))))
+	for w := range pw.work {
+		pw.work[w] = newSynWorker(pw.prog)
+	}
+	return nil
+}
+
+// checkColumns checks the transposed index against the rows: column i
+// lists, in increasing order, the synapses that end on neuron i.
+func (p *projection) checkColumns(pp *host.ProjectionPlan) error {
+	if len(pp.ColPtr) != p.post.n+1 || len(pp.ColSyn) != len(p.target) {
+		return fmt.Errorf("transposed index of %d column pointers and %d synapses, want %d and %d",
+			len(pp.ColPtr), len(pp.ColSyn), p.post.n+1, len(p.target))
+	}
+	colPtr, colSyn := host.Transpose(p.target, p.post.n)
+	if !slices.Equal(colPtr, pp.ColPtr) || !slices.Equal(colSyn, pp.ColSyn) {
+		return errors.New("the transposed index does not match the rows")
 	}
 	return nil
 }
@@ -160,7 +217,7 @@ func (p *projection) checkDelays() error {
 	return nil
 }
 
-// source resolves an OnPre input.
+// source resolves a pathway input.
 func (p *projection) source(name string) (input, error) {
 	if name == host.InputTime {
 		return input{from: fromTime}, nil
@@ -186,7 +243,7 @@ func (p *projection) source(name string) (input, error) {
 	return input{from: fromArray, arr: a}, nil
 }
 
-// constant returns the value of OnPre input name where it reads a constant
+// constant returns the value of pathway input name where it reads a constant
 // array: of the projection (own), or of the pre- or postsynaptic group.
 func (p *projection) constant(name string, own []host.Array) (float32, bool) {
 	consts := constValues(own)
@@ -230,7 +287,10 @@ func chunks(events, workers int) int {
 
 // bytes is the host memory the projection holds.
 func (p *projection) bytes() int64 {
-	n := 4*int64(len(p.rowPtr)+len(p.target)+cap(p.events)) + 2*int64(len(p.delays))
+	n := 4*int64(len(p.rowPtr)+len(p.target)+len(p.preOf)+cap(p.onPre.events)+cap(p.onPost.events)) + 2*int64(len(p.delays))
+	if p.onPost.prog != nil {
+		n += 4 * int64(len(p.onPost.ptr)+len(p.onPost.line))
+	}
 	for _, a := range p.arrays {
 		n += 4 * int64(len(a))
 	}
@@ -239,21 +299,30 @@ func (p *projection) bytes() int64 {
 
 // propagate runs step 2 of the plan's time step s for the projection: the
 // OnPre program for every synapse of every spike of the presynaptic group.
-func (p *projection) propagate(b *Backend, s uint32) error {
-	if p.prog == nil {
+func (p *projection) propagate(b *Backend, s uint32) error { return p.onPre.run(p, b, s) }
+
+// learn runs step 3 of the plan's time step s for the projection: the
+// OnPost program for every synapse of every spike of the postsynaptic
+// group.
+func (p *projection) learn(b *Backend, s uint32) error { return p.onPost.run(p, b, s) }
+
+// run runs the pathway for every synapse of every spike of its group in
+// step s.
+func (pw *pathway) run(p *projection, b *Backend, s uint32) error {
+	if pw.prog == nil {
 		return nil
 	}
-	spikes := p.pre.spikes
-	p.events = append(p.events[:0], 0)
+	spikes := pw.spikers.spikes
+	pw.events = append(pw.events[:0], 0)
 	for q, j := range spikes {
-		p.events = append(p.events, p.events[q]+int(p.rowPtr[j+1]-p.rowPtr[j]))
+		pw.events = append(pw.events, pw.events[q]+int(pw.ptr[j+1]-pw.ptr[j]))
 	}
-	total := p.events[len(spikes)]
-	n := chunks(total, len(p.work))
-	parallel(n, len(p.work), func(w, c int) {
-		p.work[w].run(p, b, s, total*c/n, total*(c+1)/n, n > 1)
+	total := pw.events[len(spikes)]
+	n := chunks(total, len(pw.work))
+	parallel(n, len(pw.work), func(w, c int) {
+		pw.work[w].run(p, pw, b, s, total*c/n, total*(c+1)/n, n > 1)
 	})
-	for _, w := range p.work {
+	for _, w := range pw.work {
 		if w.err != nil {
 			return w.err
 		}
@@ -261,47 +330,48 @@ func (p *projection) propagate(b *Backend, s uint32) error {
 	return nil
 }
 
-// run propagates synaptic events a … b-1 of step s, counted over the
-// rows of the spike list in order; shared says whether other goroutines
-// add to the same rings.
-func (w *synWorker) run(p *projection, be *Backend, s uint32, a, b int, shared bool) {
+// run runs pathway pw for synaptic events a … b-1 of step s, counted over
+// the lines of the spike list in order; shared says whether other
+// goroutines add to the same rings.
+func (w *synWorker) run(p *projection, pw *pathway, be *Backend, s uint32, a, b int, shared bool) {
 	if a >= b {
 		return
 	}
-	spikes := p.pre.spikes
-	q, _ := slices.BinarySearch(p.events, a+1) // the first spike whose row ends after event a
+	spikes := pw.spikers.spikes
+	q, _ := slices.BinarySearch(pw.events, a+1) // the first spike whose line ends after event a
 	q--
 	m := 0
 	for a < b {
 		j := spikes[q]
-		k := p.rowPtr[j] + uint32(a-p.events[q])
-		end := p.rowPtr[j] + uint32(min(b, p.events[q+1])-p.events[q])
-		if p.draws && m > 0 {
-			w.flush(p, be, s, m, shared) // a block of random draws holds one row
-			m = 0
-		}
-		for ; k < end; k++ {
-			if m == synBlock {
-				w.flush(p, be, s, m, shared)
+		c := pw.ptr[j] + uint32(a-pw.events[q])
+		end := pw.ptr[j] + uint32(min(b, pw.events[q+1])-pw.events[q])
+		for ; c < end; c++ {
+			k, pre := c, j
+			if pw.line != nil {
+				k = pw.line[c]
+				pre = p.preOf[k]
+			}
+			if m == synBlock || pw.draws && m > 0 && k != w.syn[m-1]+1 {
+				w.flush(p, pw, be, s, m, shared) // a block of random draws holds consecutive synapses
 				m = 0
 			}
-			w.syn[m], w.pre[m] = k, j
+			w.syn[m], w.pre[m] = k, pre
 			m++
 		}
-		a = min(b, p.events[q+1])
+		a = min(b, pw.events[q+1])
 		q++
 	}
-	w.flush(p, be, s, m, shared)
+	w.flush(p, pw, be, s, m, shared)
 }
 
-// flush runs the OnPre program for the m synapses of the block and applies
-// its outputs.
-func (w *synWorker) flush(p *projection, be *Backend, s uint32, m int, shared bool) {
+// flush runs the pathway's program for the m synapses of the block and
+// applies its outputs.
+func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m int, shared bool) {
 	if m == 0 || w.err != nil {
 		return
 	}
 	syn := w.syn[:m]
-	for k, in := range p.in {
+	for k, in := range pw.in {
 		if !in.used {
 			continue
 		}
@@ -321,17 +391,21 @@ func (w *synWorker) flush(p *projection, be *Backend, s uint32, m int, shared bo
 			}
 		case fromTime:
 			for e, x := range syn {
-				buf[e] = host.Time(s+p.delayOf(x), be.dt)
+				d := uint32(0)
+				if pw.delayed {
+					d = p.delayOf(x)
+				}
+				buf[e] = host.Time(s+d, be.dt)
 			}
 		}
 	}
-	rng := ir.RNG{Key: be.key, Stream: p.stream, First: syn[0], Step: s}
+	rng := ir.RNG{Key: be.key, Stream: pw.stream, First: syn[0], Step: s}
 	if err := w.ev.Run(m, w.in, w.out, rng); err != nil {
 		w.err = err
 		return
 	}
 	n, ringLen := p.post.n, uint32(p.post.ringLen)
-	for k, o := range p.out {
+	for k, o := range pw.out {
 		vals := w.out[k][:m]
 		if o.ring == nil {
 			for e, x := range syn {

@@ -7,16 +7,21 @@
 // the group's spike list and writes the step's spike record. Each projection
 // has one kernel, one thread per possible presynaptic spike, that walks the
 // CSR row of a spike and adds the synaptic effects to the postsynaptic delay
-// ring with 64-bit integer atomics. A batch of steps is recorded into one
-// command buffer, submitted once and waited for once; the spike records are
-// read back after it.
+// ring with 64-bit integer atomics; a projection with OnPost has a second
+// one, dispatched after every scatter kernel, one thread per possible
+// postsynaptic spike, that walks the spike's column of the transposed
+// index. A batch of steps is recorded into one command buffer, submitted
+// once and waited for once; the spike records are read back after it.
 //
 // Memory per group: the non-Const arrays (4 B per neuron each), the delay
 // rings (8 B per neuron, target and slot), the spike list (4 B per neuron)
 // and the records of one batch. Per projection: 4 B per synapse for the
 // target index, 4 B per presynaptic neuron for the row pointers, 2 B per
 // synapse for heterogeneous delays and 4 B per synapse for each non-Const
-// array; Const arrays are compiled into the kernels.
+// array; with OnPost, 4 B per postsynaptic neuron and 4 B per synapse for
+// the transposed index, and 4 B per synapse for the presynaptic neuron of
+// each synapse where OnPost reads it. Const arrays are compiled into the
+// kernels.
 package gpu
 
 import (
@@ -91,6 +96,10 @@ type projection struct {
 	syn    *vk.Buffer[float32] // non-Const arrays, array a of synapse k at a*S+k
 	kernel *vk.Bound           // nil without OnPre
 	groups [3]uint32
+	learn  *vk.Bound // nil without OnPost
+	// learnGroups are the work groups of learn: one thread per
+	// postsynaptic neuron and rowBlock synapses of its column.
+	learnGroups [3]uint32
 }
 
 // New opens a Vulkan device and returns a backend that owns it.
@@ -361,6 +370,11 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	if dp.syn, err = upload(b, owner, "synapse state", packed(pp.Arrays, a)); err != nil {
 		return nil, err
 	}
+	if pp.OnPost != nil {
+		if err := b.loadLearn(dp, owner); err != nil {
+			return nil, err
+		}
+	}
 	if pp.OnPre == nil {
 		return dp, nil
 	}
@@ -476,7 +490,7 @@ func (b *Backend) bind(name, src string, bufs []vk.Binding) (*vk.Bound, error) {
 }
 
 // record fills seq with steps time steps: every group's neuron kernel, then
-// every projection's scatter kernel, per step.
+// every projection's scatter kernel, then every learn kernel, per step.
 func (b *Backend) record(seq *vk.Sequence, steps uint32) error {
 	if err := seq.Reset(); err != nil {
 		return fmt.Errorf("gpu: %w", err)
@@ -492,6 +506,14 @@ func (b *Backend) record(seq *vk.Sequence, steps uint32) error {
 				continue
 			}
 			if err := seq.Dispatch(p.kernel, row, p.groups); err != nil {
+				return fmt.Errorf("gpu: %w", err)
+			}
+		}
+		for _, p := range b.projs {
+			if p.learn == nil {
+				continue
+			}
+			if err := seq.Dispatch(p.learn, row, p.learnGroups); err != nil {
 				return fmt.Errorf("gpu: %w", err)
 			}
 		}

@@ -156,11 +156,12 @@ func (a *arrays) write(p *ir.Program, k int, buf, index string) (string, bool, e
 }
 
 // neuronBindings are the buffers of a neuron kernel, in binding order.
-func neuronBindings(hasVars, hasRing bool) []binding {
+func neuronBindings(hasVars, hasRing, hasRecords bool) []binding {
 	bs := []binding{
 		{"readonly ", "uint clock_base;"},
 		{"", "uint count[2]; uint list[];"},
 		{"", "uint record[];"},
+		{"", "uint fault[];"},
 	}
 	if hasVars {
 		bs = append(bs, binding{"", "float vars[];"})
@@ -168,14 +169,19 @@ func neuronBindings(hasVars, hasRing bool) []binding {
 	if hasRing {
 		bs = append(bs, binding{"", "int64_t ring[];"})
 	}
+	if hasRecords {
+		bs = append(bs, binding{"readonly ", "uint smap[];"}, binding{"", "float samples[];"})
+	}
 	return bs
 }
 
-// neuronSource is the kernel of step 1 of host.Plan for group g: one thread
-// per neuron adds and clears the ring slots of its targets, runs the step
-// program, appends spikes to the list of this step's parity and builds the
-// step's spike record in shared memory.
-func neuronSource(p *host.Plan, g *host.GroupPlan, a *arrays) (string, error) {
+// neuronSource is the kernel of step 1 of host.Plan for group dg: one
+// thread per neuron adds and clears the ring slots of its targets, writes
+// the samples of the group's records, runs the step program, appends spikes
+// to the list of this step's parity, checks its state for faults (see
+// record.go) and builds the step's spike record in shared memory.
+func neuronSource(p *host.Plan, dg *group) (string, error) {
+	g, a := dg.plan, dg.arrays
 	prog := g.Step
 	used := usedInputs(prog)
 	inputs := make([]string, len(prog.Inputs))
@@ -222,7 +228,7 @@ func neuronSource(p *host.Plan, g *host.GroupPlan, a *arrays) (string, error) {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
-	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0))
+	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0, len(dg.recs) > 0))
 	fmt.Fprintf(&b, `shared uint words[2];
 void main() {
 	const uint N = %du;
@@ -247,6 +253,7 @@ void main() {
 		fmt.Fprintf(&b, "\t\t{\n\t\t\tuint o = (%du + slot) * N + i;\n\t\t\t%s = spk_add_fixed(%s, ring[o]);\n\t\t\tring[o] = int64_t(0);\n\t\t}\n",
 			x*g.Ring, v, v)
 	}
+	b.WriteString(sampleCode(dg))
 	fmt.Fprintf(&b, `		precise float t_now = float(step) * %s;
 		float spike = 0.0;
 		float %s;
@@ -254,7 +261,7 @@ void main() {
 			list[atomicAdd(count[step & 1u], 1u)] = i;
 			atomicOr(words[lid >> 5u], 1u << (lid & 31u));
 		}
-	}
+%s	}
 	memoryBarrierShared();
 	barrier();
 	if (lid < 2u) {
@@ -264,7 +271,7 @@ void main() {
 		}
 	}
 }
-`, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"))
+`, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"), faultCode(dg))
 	return b.String(), nil
 }
 

@@ -69,6 +69,9 @@ func Compile(net *Network) (*Compiled, error) {
 	}
 	for _, p := range c.Plan.Projections {
 		markConst(p.Arrays, p.OnPre)
+		for k := range p.Arrays {
+			p.Arrays[k].Const = p.Arrays[k].Const && !Writes(p.OnPost, p.Arrays[k].Name)
+		}
 	}
 	return c, nil
 }

@@ -42,7 +42,7 @@ type Projection struct {
 	Pre, Post Range
 	Model     string // per-synapse variables, e.g. "w : siemens"
 	OnPre     string // statements run on a presynaptic spike, e.g. "g_e_post += w"
-	OnPost    string // statements run on a postsynaptic spike (not supported yet)
+	OnPost    string // statements run on a postsynaptic spike, e.g. "w = clip(w + apre, 0*nS, wmax)"
 	Conn      Connectivity
 	Values    []Value // values of the synapse variables
 	Delay     Value   // the delay of each synapse (Var is ignored); zero Value: no delay

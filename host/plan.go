@@ -9,6 +9,7 @@ package host
 import (
 	"context"
 	"math"
+	"slices"
 
 	"github.com/spikevk/spikevk/internal/philox"
 	"github.com/spikevk/spikevk/models/ir"
@@ -36,10 +37,23 @@ import (
 //     output "x_post+=" adds ToFixed(value) to ring[x][(s+1+d) mod Ring]
 //     of the postsynaptic neuron in the Post group. Random draws use key
 //     Seed, the projection's Stream, element index k and step s.
+//  3. For each projection with OnPost, in order, for each spike of its
+//     Post group in step s, for each synapse k of that neuron's column
+//     (k = ColSyn[ColPtr[i]] … ColSyn[ColPtr[i+1]-1]): the OnPost program
+//     runs with the inputs of OnPre, except that "t" = Time(s, DT)
+//     (postsynaptic events have no delay), and its outputs overwrite the
+//     projection's arrays. Random draws use key Seed, the projection's
+//     PostStream, element index k and step s. OnPost has no effects on
+//     neurons.
 //
-// A projection without OnPre does nothing. Outputs named like a Const
-// array are always the unchanged input (host.Writes): a backend skips
-// them. Every delay is shorter than the post group's Ring.
+// As in Brian2, whose Synapses run on_pre before on_post, a synapse whose
+// both neurons spike in step s sees OnPre first, then OnPost. A projection
+// with OnPost has no delays, so that both pathways of a synapse run in the
+// order of their events (host.Compile rejects the others).
+//
+// A projection without OnPre and OnPost does nothing. Outputs named like
+// a Const array are always the unchanged input (host.Writes): a backend
+// skips them. Every delay is shorter than the post group's Ring.
 //
 // So a spike in step s with delay d reaches its target at the start of
 // step s+1+d, before the target integrates (Brian2 delivers it at the end
@@ -80,28 +94,53 @@ type GroupPlan struct {
 // ProjectionPlan is a set of synapses from one group to another, stored
 // as compressed sparse rows: the synapses of presynaptic neuron j are
 // k = RowPtr[j] … RowPtr[j+1]-1, and synapse k ends on neuron Target[k] of
-// the Post group.
+// the Post group. A projection with OnPost also holds the transposed
+// index: the synapses that end on postsynaptic neuron i are ColSyn[c] for
+// c = ColPtr[i] … ColPtr[i+1]-1, in increasing order.
 type ProjectionPlan struct {
-	Name      string
-	Pre, Post int // indices into Plan.Groups
-	Stream    uint32
-	RowPtr    []uint32 // len Pre's N + 1
-	Target    []uint32
+	Name       string
+	Pre, Post  int // indices into Plan.Groups
+	Stream     uint32
+	PostStream uint32   // RNG stream of OnPost
+	RowPtr     []uint32 // len Pre's N + 1
+	Target     []uint32
 	// Delay is the delay of every synapse in steps when Delays is nil;
 	// otherwise Delays holds one per synapse.
 	Delay  uint32
 	Delays []uint16
 	OnPre  *ir.Program
-	Arrays []Array // every input of OnPre that is not "t" nor named x_pre or x_post
+	OnPost *ir.Program // nil: postsynaptic spikes change nothing
+	ColPtr []uint32    // len Post's N + 1 when OnPost is set, else nil
+	ColSyn []uint32
+	Arrays []Array // every input of OnPre and OnPost that is not "t" nor named x_pre or x_post
+}
+
+// Transpose returns the transposed index of synapses that end on neurons
+// target[k] of a group of n: ColPtr and ColSyn of a ProjectionPlan.
+func Transpose(target []uint32, n int) (colPtr, colSyn []uint32) {
+	colPtr = make([]uint32, n+1)
+	for _, i := range target {
+		colPtr[i+1]++
+	}
+	for i := range n {
+		colPtr[i+1] += colPtr[i]
+	}
+	colSyn = make([]uint32, len(target))
+	next := slices.Clone(colPtr[:n])
+	for k, i := range target {
+		colSyn[next[i]] = uint32(k)
+		next[i]++
+	}
+	return colPtr, colSyn
 }
 
 // Synapses is the number of synapses of the projection.
 func (p *ProjectionPlan) Synapses() int { return len(p.Target) }
 
 // Bytes is the memory the projection's synapses need: row pointers,
-// targets, per-synapse delays and the arrays that are not constant.
+// targets, the transposed index, per-synapse delays and the arrays that are not constant.
 func (p *ProjectionPlan) Bytes() int64 {
-	b := 4*int64(len(p.RowPtr)) + 4*int64(len(p.Target)) + 2*int64(len(p.Delays))
+	b := 4*int64(len(p.RowPtr)+len(p.Target)+len(p.ColPtr)+len(p.ColSyn)) + 2*int64(len(p.Delays))
 	for _, a := range p.Arrays {
 		if !a.Const {
 			b += 4 * int64(len(a.Init))

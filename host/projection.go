@@ -33,18 +33,22 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	if err != nil {
 		return nil, nil, err
 	}
-	if syn.OnPost != nil {
-		return nil, nil, fmt.Errorf("on_post statements are not supported yet")
-	}
 	if syn.Step != nil {
 		return nil, nil, fmt.Errorf("clock-driven and summed synapse variables are not supported yet")
 	}
-	pp := &ProjectionPlan{Name: p.Name, Pre: p.Pre.Group, Post: p.Post.Group, Stream: stream("synapses", p.Name)}
+	pp := &ProjectionPlan{Name: p.Name, Pre: p.Pre.Group, Post: p.Post.Group,
+		Stream: stream("synapses", p.Name), PostStream: stream("synapses on_post", p.Name)}
 	if syn.OnPre != nil {
 		pp.OnPre = withoutUnusedLastUpdate(syn.OnPre.Program)
 		if err := addTargets(syn.OnPre, postG, postM); err != nil {
 			return nil, nil, err
 		}
+	}
+	if syn.OnPost != nil {
+		if len(syn.OnPost.Effects) > 0 {
+			return nil, nil, fmt.Errorf("on_post changes %s: on_post may change synapse variables only", syn.OnPost.Effects[0])
+		}
+		pp.OnPost = withoutUnusedLastUpdate(syn.OnPost.Program)
 	}
 	if err := c.connect(net, p, pp); err != nil {
 		return nil, nil, err
@@ -55,8 +59,19 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	if err := c.delays(net, p, pp); err != nil {
 		return nil, nil, err
 	}
-	if err := checkNeuronInputs(pp, preG, postG); err != nil {
-		return nil, nil, err
+	if pp.OnPost != nil {
+		if pp.Delay > 0 || pp.Delays != nil {
+			return nil, nil, fmt.Errorf("on_post with synaptic delays is not supported: on_pre runs when a spike is sent, so it would run before the on_post of postsynaptic spikes that come before the spike arrives")
+		}
+		pp.ColPtr, pp.ColSyn = Transpose(pp.Target, postG.N)
+	}
+	for _, pw := range []struct {
+		name string
+		prog *ir.Program
+	}{{"on_pre", pp.OnPre}, {"on_post", pp.OnPost}} {
+		if err := checkNeuronInputs(pw.name, pp, pw.prog, preG, postG); err != nil {
+			return nil, nil, err
+		}
 	}
 	return pp, syn, nil
 }
@@ -138,7 +153,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it", p.Name, v.Name))
 		}
 	}
-	if pp.OnPre != nil && slices.Contains(pp.OnPre.Inputs, models.InputLastUpdate) {
+	if readsLastUpdate(pp.OnPre) || readsLastUpdate(pp.OnPost) {
 		pp.Arrays = append(pp.Arrays, Array{Name: models.InputLastUpdate, Init: make([]float32, n)})
 	}
 	return nil
@@ -198,16 +213,18 @@ func (c *Compiled) delays(net *Network, p *Projection, pp *ProjectionPlan) error
 	return nil
 }
 
-// checkNeuronInputs checks the neuron variables a pathway reads: they must
-// exist and, as a pathway runs when the spike is sent rather than when it
-// arrives, be read only by projections without delays.
-func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
-	if pp.OnPre == nil {
+// checkNeuronInputs checks the neuron variables pathway prog (called
+// name) reads: they must exist and, as on_pre runs when the spike is sent
+// rather than when it arrives (Brian2 runs it on arrival, and would read
+// the values of that later step), be read only by projections without
+// delays.
+func checkNeuronInputs(name string, pp *ProjectionPlan, prog *ir.Program, pre, post *GroupPlan) error {
+	if prog == nil {
 		return nil
 	}
 	delayed := pp.Delay > 0 || pp.Delays != nil
-	for k, in := range pp.OnPre.Inputs {
-		if !pp.OnPre.Uses(k) {
+	for k, in := range prog.Inputs {
+		if !prog.Uses(k) {
 			continue
 		}
 		g, base := pre, strings.TrimSuffix(in, SuffixPre)
@@ -217,13 +234,18 @@ func checkNeuronInputs(pp *ProjectionPlan, pre, post *GroupPlan) error {
 			continue
 		}
 		if arrayIndex(g.Arrays, base) < 0 {
-			return fmt.Errorf("on_pre reads %s, but group %q has no variable %s", in, g.Name, base)
+			return fmt.Errorf("%s reads %s, but group %q has no variable %s", name, in, g.Name, base)
 		}
 		if delayed {
-			return fmt.Errorf("on_pre reads %s: reading neuron variables in on_pre is not supported with delays yet", in)
+			return fmt.Errorf("%s reads %s: with delays, on_pre would read the neuron's value when the spike is sent, where Brian2 reads it when the spike arrives; reading neuron variables is not supported with delays", name, in)
 		}
 	}
 	return nil
+}
+
+// readsLastUpdate reports whether pathway p reads InputLastUpdate.
+func readsLastUpdate(p *ir.Program) bool {
+	return p != nil && slices.Contains(p.Inputs, models.InputLastUpdate)
 }
 
 // withoutUnusedLastUpdate drops the output lastupdate of a pathway without

@@ -175,6 +175,10 @@ func (p *Plan) Fingerprint() string {
 		f.write(pp.RowPtr)
 		f.write(pp.Target)
 		f.write(pp.Delays)
+		if pp.OnPost != nil {
+			f.ints(int(pp.PostStream))
+			f.program(pp.OnPost)
+		}
 	}
 	return hex.EncodeToString(f.h.Sum(nil))
 }
