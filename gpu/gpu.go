@@ -14,9 +14,11 @@
 // once and waited for once; the spike records are read back after it.
 //
 // Memory per group: the non-Const arrays (4 B per neuron each), the delay
-// rings (8 B per neuron, target and slot), the spike list (4 B per neuron)
-// and the records of one batch. Per projection: 4 B per synapse for the
-// target index, 4 B per presynaptic neuron for the row pointers, 2 B per
+// rings (8 B per neuron, target and slot), the spike list (4 B per
+// neuron), the spike records of one batch, the faults (12 B per neuron)
+// and, for state records, 4 B per neuron and record and the samples of
+// one batch (record.go). Per projection: 4 B per synapse for the target
+// index, 4 B per presynaptic neuron for the row pointers, 2 B per
 // synapse for heterogeneous delays and 4 B per synapse for each non-Const
 // array; with OnPost, 4 B per postsynaptic neuron and 4 B per synapse for
 // the transposed index, and 4 B per synapse for the presynaptic neuron of
@@ -87,6 +89,12 @@ type group struct {
 	records *vk.Buffer[uint32]  // [batch step][Words(N)]
 	kernel  *vk.Bound
 	groups  [3]uint32
+	// recs are the group's records; sampleMap, samples and fault their
+	// buffers and the fault buffer (record.go).
+	recs      []*groupRecord
+	sampleMap *vk.Buffer[uint32]
+	samples   *vk.Buffer[float32]
+	fault     *vk.Buffer[uint32]
 }
 
 // projection is a ProjectionPlan on the device.
@@ -178,9 +186,15 @@ func (b *Backend) load() error {
 		}
 		b.groups = append(b.groups, dg)
 	}
+	if err := b.loadRecords(); err != nil {
+		return err
+	}
 	b.capacity = b.batchCapacity()
 	for _, dg := range b.groups {
 		if err := b.allocRecords(dg); err != nil {
+			return err
+		}
+		if err := b.allocSamples(dg); err != nil {
 			return err
 		}
 		if err := b.buildNeuron(dg); err != nil {
@@ -209,8 +223,9 @@ func (b *Backend) load() error {
 }
 
 // batchCapacity is the number of steps per submission: at most
-// maxBatchSteps, with all records within maxRecordBytes and each record
-// buffer within one storage-buffer binding.
+// maxBatchSteps, with all spike records and all samples each within
+// maxRecordBytes and each of their buffers within one storage-buffer
+// binding.
 func (b *Backend) batchCapacity() uint32 {
 	limit := int64(b.ctx.Info().MaxStorageBufferRange)
 	capacity, total := int64(maxBatchSteps), int64(0)
@@ -223,6 +238,13 @@ func (b *Backend) batchCapacity() uint32 {
 	}
 	if total > 0 {
 		capacity = min(capacity, maxRecordBytes/total)
+	}
+	for capacity > 1 {
+		largest, all := b.sampleBytes(uint32(capacity))
+		if largest <= limit && all <= maxRecordBytes {
+			break
+		}
+		capacity /= 2
 	}
 	return uint32(max(capacity, 1))
 }
@@ -342,16 +364,19 @@ func (b *Backend) allocRecords(dg *group) error {
 
 // buildNeuron compiles and binds the neuron kernel of dg.
 func (b *Backend) buildNeuron(dg *group) error {
-	src, err := neuronSource(b.plan, dg.plan, dg.arrays)
+	src, err := neuronSource(b.plan, dg)
 	if err != nil {
 		return err
 	}
-	bufs := []vk.Binding{b.clock, dg.spikes, dg.records}
+	bufs := []vk.Binding{b.clock, dg.spikes, dg.records, dg.fault}
 	if len(dg.arrays.slot) > 0 {
 		bufs = append(bufs, dg.vars)
 	}
 	if len(dg.plan.Targets) > 0 {
 		bufs = append(bufs, dg.ring)
+	}
+	if len(dg.recs) > 0 {
+		bufs = append(bufs, dg.sampleMap, dg.samples)
 	}
 	dg.kernel, err = b.bind("neuron "+dg.plan.Name, src, bufs)
 	return err
@@ -530,9 +555,13 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 	if b.plan == nil {
 		return nil, errors.New("gpu: Run before Load")
 	}
-	out := &host.Batch{First: first, Steps: steps, Spikes: make([][]uint32, len(b.groups))}
+	out := &host.Batch{First: first, Steps: steps, Spikes: make([][]uint32, len(b.groups)),
+		Samples: make([][]float32, len(b.plan.Records)), Faults: make([]*host.StateError, len(b.groups))}
 	for k, g := range b.groups {
 		out.Spikes[k] = make([]uint32, int(steps)*host.Words(g.plan.N))
+	}
+	for r, rp := range b.plan.Records {
+		out.Samples[r] = make([]float32, rp.Len(first, steps))
 	}
 	if first != b.next {
 		// The spike counter of step first was not zeroed by step first-1.
@@ -555,6 +584,9 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 			if err := g.records.Read(0, out.Spikes[k][int(done)*w:int(done+n)*w]); err != nil {
 				return nil, fmt.Errorf("gpu: group %q: read spike records: %w", g.plan.Name, err)
 			}
+		}
+		if err := b.readRecords(out, first+done, n, done); err != nil {
+			return nil, err
 		}
 		done += n
 	}
