@@ -68,8 +68,9 @@ func (n *Network) Store() (*Checkpoint, error) {
 // time (the next Run continues from c.Time()) and the spike statistics of
 // the Summary. The monitors keep what they recorded and go on recording
 // after it, so steps run again appear twice in them, with their times; the
-// wall time and the backend's Stats keep counting. A network that has not
-// run yet is built first, as by Run(ctx, 0).
+// wall time and the backend's Stats keep counting. A simulation stopped by
+// a fault (Run) may go on again. A network that has not run yet is built
+// first, as by Run(ctx, 0).
 func (n *Network) Restore(c *Checkpoint) error {
 	if c == nil {
 		return errors.New("restore: nil checkpoint")
@@ -95,6 +96,7 @@ func (n *Network) Restore(c *Checkpoint) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	s.step, s.nEvents = c.step, c.events
+	s.fault = nil
 	for gi, g := range s.groups {
 		g.restore(c.stats[gi])
 	}

@@ -60,6 +60,7 @@ type Network struct {
 	groups   []*Group // the whole groups, by index in desc.Groups
 	err      error    // the first error of a building call
 	monitors []monitor
+	outDir   string // Record's folder; empty: none
 
 	sim *simulation // set by the first Run
 }
@@ -99,6 +100,12 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // stopped. The first Run builds the network: it draws the synapses, fills
 // the arrays and loads them onto the backend. Cancelling ctx stops the run
 // after the current batch of steps; the monitors keep what was recorded.
+//
+// A value of a neuron that becomes NaN, infinite or larger in magnitude
+// than 1e30 (host.Runaway) stops the run after its batch of steps with a
+// *host.StateError naming the group, neuron, variable and time of the
+// first one; the monitors and the files of Record keep that batch, and
+// later Runs return the error again until Restore.
 func (n *Network) Run(ctx context.Context, duration float64) error {
 	if n.err != nil {
 		return n.err

@@ -27,6 +27,8 @@ type simulation struct {
 	buildTime, wall time.Duration
 	nEvents         uint64
 	progress        *progress
+	out             *writer          // nil without Network.Record
+	fault           *host.StateError // the fault that stopped the simulation
 }
 
 // batchBytes bounds the spike records of one batch.
@@ -44,11 +46,28 @@ func build(n *Network) (*simulation, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range n.monitors {
+		if sm, ok := m.(*StateMonitor); ok {
+			r, err := sm.plan(compiled)
+			if err != nil {
+				backend.Close()
+				return nil, err
+			}
+			sm.rec = len(compiled.Plan.Records)
+			compiled.Plan.Records = append(compiled.Plan.Records, r)
+		}
+	}
 	if err := backend.Load(compiled.Plan); err != nil {
 		backend.Close()
 		return nil, err
 	}
 	s := &simulation{net: n, compiled: compiled, backend: backend, batch: maxBatch}
+	if n.outDir != "" {
+		if s.out, err = newWriter(n.outDir, n.monitors); err != nil {
+			backend.Close()
+			return nil, err
+		}
+	}
 	words := 0
 	for _, g := range compiled.Plan.Groups {
 		s.groups = append(s.groups, newGroupStats(g.N))
@@ -98,6 +117,9 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 	start := time.Now()
 	defer func() { s.wall += time.Since(start) }()
 	first := s.step
+	if s.fault != nil {
+		return fmt.Errorf("run: the simulation stopped at a fault: %w", s.fault)
+	}
 	for done := uint32(0); done < steps; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -110,6 +132,16 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 		s.record(b)
 		s.step += uint64(n)
 		done += n
+		s.fault = b.Fault()
+		if s.out != nil {
+			if err := s.out.write(s.net); err != nil {
+				return err
+			}
+		}
+		if s.fault != nil {
+			s.progress.done()
+			return s.fault
+		}
 		s.progress.update(float64(s.step-first)/float64(steps), float64(s.step)*s.net.cfg.DT, time.Since(start))
 	}
 	s.progress.done()

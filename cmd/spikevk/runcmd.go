@@ -24,7 +24,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	p := fs.Float64("p", 0.02, "connection probability")
 	duration := fs.Float64("t", 1000, "biological time in ms")
 	seed := fs.Uint64("seed", 1, "random seed")
-	out := fs.String("out", "spikevk-out", "output folder for the spikes (empty: none)")
+	out := fs.String("out", "spikevk-out", "output folder for the spikes and metadata.json, written after every batch (empty: none)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return errReported
@@ -34,8 +34,10 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	net := spikevk.COBA(spikevk.Config{Seed: *seed, Backend: *backend, Device: *device}, *size, *p)
 	defer net.Close()
-	all := net.GroupByName("neurons")
-	spikes := net.SpikeMonitor(all)
+	net.SpikeMonitor(net.GroupByName("neurons"))
+	if *out != "" {
+		net.Record(*out)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	runErr := net.Run(ctx, *duration)
@@ -47,14 +49,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	var files []string
 	if *out != "" {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return err
-		}
-		path := filepath.Join(*out, "spikes_neurons.npz")
-		if err := spikes.WriteNPZ(path); err != nil {
-			return err
-		}
-		files = append(files, path)
+		files = append(files, filepath.Join(*out, "spikes_neurons.npz"))
 	}
 	s := net.Summary()
 	if *asJSON {

@@ -1,0 +1,177 @@
+package spikevk
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+
+	"codeberg.org/sbinet/npyio/npz"
+)
+
+// Record makes every Run stream the recordings to the folder dir, which it
+// creates: after each batch of steps, the spikes of every SpikeMonitor and
+// the samples of every StateMonitor recorded so far, and metadata.json.
+// Each file is rewritten whole under a temporary name and renamed, so a
+// crash leaves the files of the last batch written, each complete:
+//
+//   - spikes_<group>.npz: i (int32, neuron index in the monitored group)
+//     and t (float64, time in seconds), as SpikeMonitor.WriteNPZ writes;
+//   - state_<group>.npz: t (float64, seconds), neurons (int32, indices in
+//     the monitored group) and one array per variable, [sample][neuron]
+//     (float64, in SI units: volt, siemens, amp…);
+//   - metadata.json: the Summary, seed, dt, spikevk's and Go's versions,
+//     backend and device, and each file with its group, neurons and the
+//     SI unit of each variable.
+//
+// A second monitor of the same group writes <kind>_<group>_2.npz, and so on.
+func (n *Network) Record(dir string) {
+	if n.building("record to " + dir) {
+		n.outDir = dir
+	}
+}
+
+// writer writes the recordings of a simulation to a folder.
+type writer struct {
+	dir   string
+	files []string // per monitor of the network, its file; "" for none
+}
+
+// newWriter creates dir and names the file of each monitor.
+func newWriter(dir string, monitors []monitor) (*writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("record: %w", err)
+	}
+	w := &writer{dir: dir}
+	seen := map[string]int{}
+	for _, m := range monitors {
+		base := ""
+		switch m := m.(type) {
+		case *SpikeMonitor:
+			base = "spikes_" + m.g.Name()
+		case *StateMonitor:
+			base = "state_" + m.g.Name()
+		default:
+			w.files = append(w.files, "")
+			continue
+		}
+		seen[base]++
+		if seen[base] > 1 {
+			base += fmt.Sprintf("_%d", seen[base])
+		}
+		w.files = append(w.files, filepath.Join(dir, base+".npz"))
+	}
+	return w, nil
+}
+
+// write rewrites every file from what the monitors of n hold.
+func (w *writer) write(n *Network) error {
+	meta := metadata{Spikevk: version(), Go: runtime.Version(), Seed: n.cfg.Seed, DT: n.cfg.DT, Summary: n.Summary()}
+	meta.Backend, meta.Device = meta.Summary.Backend, meta.Summary.Device
+	for k, m := range n.monitors {
+		path := w.files[k]
+		var err error
+		switch m := m.(type) {
+		case *SpikeMonitor:
+			err = m.WriteNPZ(path)
+			meta.Files = append(meta.Files, fileMeta{File: filepath.Base(path), Kind: "spikes", Group: m.g.String()})
+		case *StateMonitor:
+			err = m.writeNPZ(path)
+			f := fileMeta{File: filepath.Base(path), Kind: "state", Group: m.g.String(), Neurons: m.neurons,
+				Every: float64(m.every) * n.cfg.DT, Units: map[string]string{}}
+			for a, v := range m.vars {
+				f.Units[v] = m.units[a].String()
+			}
+			meta.Files = append(meta.Files, f)
+		}
+		if err != nil {
+			return fmt.Errorf("record: %w", err)
+		}
+	}
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return fmt.Errorf("record: metadata: %w", err)
+	}
+	path := filepath.Join(w.dir, "metadata.json")
+	if err := writeAtomic(path, func(tmp string) error { return os.WriteFile(tmp, append(data, '\n'), 0o644) }); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	return nil
+}
+
+// metadata is the contents of metadata.json.
+type metadata struct {
+	Spikevk string     `json:"spikevk"` // module version, "(devel)" in a build from a work tree
+	Go      string     `json:"go"`
+	Backend string     `json:"backend"`
+	Device  string     `json:"device"`
+	Seed    uint64     `json:"seed"`
+	DT      float64    `json:"dt_ms"`
+	Files   []fileMeta `json:"files"`
+	Summary Summary    `json:"summary"`
+}
+
+// fileMeta describes one file of the recordings.
+type fileMeta struct {
+	File    string            `json:"file"`
+	Kind    string            `json:"kind"` // "spikes" or "state"
+	Group   string            `json:"group"`
+	Neurons []int             `json:"neurons,omitempty"`  // state: indices in the group
+	Every   float64           `json:"every_ms,omitempty"` // state: ms between samples
+	Units   map[string]string `json:"units,omitempty"`    // state: SI unit of each variable
+}
+
+// version is the version of the spikevk module in this binary.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if bi.Main.Path == modulePath {
+		return bi.Main.Version
+	}
+	for _, d := range bi.Deps {
+		if d.Path == modulePath {
+			return d.Version
+		}
+	}
+	return "unknown"
+}
+
+// modulePath is the path of the spikevk module.
+const modulePath = "github.com/spikevk/spikevk"
+
+// writeNPZ writes the samples to a NumPy .npz file: t (float64, seconds),
+// neurons (int32, indices in the monitored group) and one array
+// [sample][neuron] per variable, float64 in SI units. The file appears
+// complete or not at all.
+func (m *StateMonitor) writeNPZ(path string) error {
+	t := make([]float64, len(m.steps))
+	entries := map[string]any{"t.npy": t}
+	neurons := make([]int32, len(m.neurons))
+	for k, i := range m.neurons {
+		neurons[k] = int32(i)
+	}
+	entries["neurons.npy"] = neurons
+	for a, name := range m.vars {
+		ts, v, err := m.Values(name)
+		if err != nil {
+			return err
+		}
+		for k := range ts {
+			t[k] = ts[k] / 1000
+		}
+		scale := m.units[a].InternalScale()
+		si := make([][]float64, len(v))
+		for k, row := range v {
+			si[k] = make([]float64, len(row))
+			for i, x := range row {
+				si[k][i] = float64(x) / scale
+			}
+		}
+		entries[name+".npy"] = si
+	}
+	return writeAtomic(path, func(tmp string) error { return npz.Write(tmp, entries) })
+}
