@@ -7,12 +7,15 @@ import (
 )
 
 // Synapses is a synapse model, as for Brian2's Synapses: per-synapse
-// variables ("w : siemens") and the statements run when the presynaptic
-// neuron spikes ("g_e_post += w"; an unsuffixed neuron variable is the
-// postsynaptic one).
+// variables ("w : siemens", event-driven traces), the statements run when
+// the presynaptic neuron spikes ("g_e_post += w"; an unsuffixed neuron
+// variable is the postsynaptic one) and those run when the postsynaptic
+// neuron spikes, after the presynaptic ones of the same step (on_post may
+// change synapse variables only, and needs synapses without delays).
 type Synapses struct {
-	Model string
-	OnPre string
+	Model  string
+	OnPre  string
+	OnPost string
 }
 
 // Rule is a connectivity rule. Autapses (a neuron connected to itself when
@@ -58,7 +61,7 @@ func (n *Network) Connect(name string, pre, post *Group, syn Synapses, rule Rule
 	case pre == nil || post == nil || pre.net != n || post.net != n:
 		n.fail("projection %q: source and target must be groups of this network", name)
 	}
-	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, Conn: rule}
+	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, OnPost: syn.OnPost, Conn: rule}
 	if n.err == nil {
 		d.Pre, d.Post = pre.hostRange(), post.hostRange()
 	}
