@@ -72,8 +72,8 @@ def main():
     order = np.lexsort((t, i))
     i, t = i[order], t[order]
     cvs = []
-    for k in range(n):
-        isi = np.diff(t[i == k])
+    for times in np.split(t, np.flatnonzero(np.diff(i)) + 1):  # one neuron's spikes each
+        isi = np.diff(times)
         if len(isi) >= 2:
             cvs.append(isi.std() / isi.mean())
     print(json.dumps({"neurons": n, "synapses": int(len(exc) + len(inh)), "spikes": int(len(i)),
