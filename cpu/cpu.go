@@ -146,6 +146,11 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 
 // step runs time step s and writes its spikes to record rec of batch.
 func (b *Backend) step(s uint32, batch *host.Batch, rec int) error {
+	for _, p := range b.projs {
+		if err := p.sum(b, s); err != nil {
+			return fmt.Errorf("cpu: step %d: projection %q: Step: %w", s, p.name, err)
+		}
+	}
 	tm := host.Time(s, b.dt)
 	for gi, g := range b.groups {
 		w := host.Words(g.n)

@@ -25,12 +25,13 @@ type projection struct {
 	pre, post *group
 	rowPtr    []uint32
 	target    []uint32
-	preOf     []uint32 // the presynaptic neuron of each synapse; nil without OnPost
+	preOf     []uint32 // the presynaptic neuron of each synapse; nil without OnPost and Step
 	delay     uint32
 	delays    []uint16
 	arrays    map[string][]float32
 	onPre     pathway
 	onPost    pathway
+	step      stepper
 }
 
 // pathway is OnPre or OnPost of a loaded projection: the program run for
@@ -95,6 +96,11 @@ func (p *projection) init(pp *host.ProjectionPlan, groups []*group, workers int)
 	if err := p.onPre.init(p, pp.Arrays, workers); err != nil {
 		return fmt.Errorf("OnPre: %w", err)
 	}
+	if pp.Step != nil {
+		if err := p.initStep(pp, workers); err != nil {
+			return err
+		}
+	}
 	if pp.OnPost == nil {
 		return nil
 	}
@@ -106,12 +112,7 @@ func (p *projection) init(pp *host.ProjectionPlan, groups []*group, workers int)
 			return fmt.Errorf("constant array %q is changed by OnPost", a.Name)
 		}
 	}
-	p.preOf = make([]uint32, len(p.target))
-	for j := range p.pre.n {
-		for k := p.rowPtr[j]; k < p.rowPtr[j+1]; k++ {
-			p.preOf[k] = uint32(j)
-		}
-	}
+	p.setPreOf()
 	p.onPost = pathway{prog: pp.OnPost, stream: pp.PostStream, spikers: p.post, ptr: pp.ColPtr, line: pp.ColSyn}
 	if err := p.onPost.init(p, pp.Arrays, workers); err != nil {
 		return fmt.Errorf("OnPost: %w", err)
@@ -290,6 +291,9 @@ func (p *projection) bytes() int64 {
 	n := 4*int64(len(p.rowPtr)+len(p.target)+len(p.preOf)+cap(p.onPre.events)+cap(p.onPost.events)) + 2*int64(len(p.delays))
 	if p.onPost.prog != nil {
 		n += 4 * int64(len(p.onPost.ptr)+len(p.onPost.line))
+	}
+	for _, sm := range p.step.sums {
+		n += 4 * int64(len(sm.terms))
 	}
 	for _, a := range p.arrays {
 		n += 4 * int64(len(a))

@@ -35,12 +35,16 @@ func Compile(net *Network) (*Compiled, error) {
 		return nil, fmt.Errorf("network: time step %v ms must be positive", net.DT)
 	}
 	c := &Compiled{Plan: &Plan{DT: net.DT, Seed: philox.NewKey(net.Seed)}}
+	ss, err := compileSeries(net)
+	if err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
 	names := map[string]string{}
 	for _, g := range net.Groups {
 		if err := unique(names, g.Name, "group"); err != nil {
 			return nil, err
 		}
-		gp, m, err := compileGroup(net, g)
+		gp, m, err := compileGroup(net, g, ss)
 		if err != nil {
 			return nil, fmt.Errorf("group %q: %w", g.Name, err)
 		}
@@ -61,16 +65,19 @@ func Compile(net *Network) (*Compiled, error) {
 		c.Plan.Projections = append(c.Plan.Projections, pp)
 		c.Synapses = append(c.Synapses, syn)
 	}
-	for _, g := range c.Plan.Groups {
+	if err := checkSums(c.Plan); err != nil {
+		return nil, err
+	}
+	for gi, g := range c.Plan.Groups {
 		markConst(g.Arrays, g.Step)
 		for k := range g.Arrays {
-			g.Arrays[k].Const = g.Arrays[k].Const && !slices.Contains(g.Targets, g.Arrays[k].Name)
+			g.Arrays[k].Const = g.Arrays[k].Const && !slices.Contains(g.Targets, g.Arrays[k].Name) && !summed(c.Plan, gi, g.Arrays[k].Name)
 		}
 	}
 	for _, p := range c.Plan.Projections {
 		markConst(p.Arrays, p.OnPre)
 		for k := range p.Arrays {
-			p.Arrays[k].Const = p.Arrays[k].Const && !Writes(p.OnPost, p.Arrays[k].Name)
+			p.Arrays[k].Const = p.Arrays[k].Const && !Writes(p.OnPost, p.Arrays[k].Name) && !Writes(p.Step, p.Arrays[k].Name)
 		}
 	}
 	return c, nil
@@ -97,14 +104,14 @@ func stream(parts ...string) uint32 {
 	return h.Sum32()
 }
 
-func compileGroup(net *Network, g *Group) (*GroupPlan, *models.Model, error) {
+func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model, error) {
 	if g.N < 0 {
 		return nil, nil, fmt.Errorf("size %d is negative", g.N)
 	}
 	if g.Model == nil {
 		return nil, nil, errors.New("no model")
 	}
-	m, err := models.Check(g.Model, net.DT)
+	m, err := models.CheckSeries(g.Model, net.DT, ss.decls)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -172,9 +179,12 @@ func compileGroup(net *Network, g *Group) (*GroupPlan, *models.Model, error) {
 	if slices.Contains(n.Step.Inputs, models.Refractory) {
 		gp.Arrays = append(gp.Arrays, Array{Name: models.Refractory, Init: make([]float32, g.N)})
 	}
+	if gp.Series, err = ss.forGroup(n.Step.Inputs, g.N); err != nil {
+		return nil, nil, err
+	}
 	for _, in := range n.Step.Inputs {
-		if in != InputTime && in != InputIndex && in != InputSize && arrayIndex(gp.Arrays, in) < 0 {
-			return nil, nil, fmt.Errorf("the model uses %s, which the network does not provide (time series are not supported yet)", in)
+		if in != InputTime && in != InputIndex && in != InputSize && arrayIndex(gp.Arrays, in) < 0 && ss.byInput[in] == "" {
+			return nil, nil, fmt.Errorf("the model uses %s, which the network does not provide", in)
 		}
 	}
 	return gp, m, nil

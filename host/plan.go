@@ -10,6 +10,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/spikevk/spikevk/internal/philox"
 	"github.com/spikevk/spikevk/models/ir"
@@ -19,11 +20,32 @@ import (
 //
 // One time step, numbered s from 0, runs in this order on every backend:
 //
+//  0. For each projection with a Step program, in order, for every
+//     synapse k: Step runs with the inputs of OnPre, except that "t" =
+//     Time(s, DT); its outputs named like a projection array overwrite it
+//     (clock-driven variables), and each output "x_post=Σ" is synapse
+//     k's term of the summed variable x of the Post group: for each
+//     neuron i of that group, x[i] is set to the terms of the synapses of
+//     column i (k = ColSyn[c], c = ColPtr[i] … ColPtr[i+1]-1, ascending
+//     synapse ids) added one at a time in that order in float32 from +0
+//     (SumTerm), so 0 for a neuron without synapses. Float addition is
+//     not associative: the order is part of the contract. An output
+//     "x_pre=Σ" sets x of the Pre group the same way over row j (k =
+//     RowPtr[j] … RowPtr[j+1]-1). Random draws use key Seed, the
+//     projection's StepStream, element index k and step s. This phase
+//     runs before anything else of step s, so Step reads the neuron
+//     values as step s-1 left them. It needs no double buffer: nothing
+//     writes a neuron array while it runs except the summed variables,
+//     which no Step program reads (host.Compile checks it, and that each
+//     summed variable has one projection), and every synapse reads and
+//     writes only its own projection arrays. As in Brian2, a summed
+//     variable is a parameter that this phase overwrites every step.
 //  1. For each group, in order, one thread per neuron i:
 //     for each Target x of the group, x[i] += FromFixed(ring[x][s mod Ring][i]),
 //     and the slot is cleared; then the group's Step program runs, with
 //     the inputs "t" = Time(s, DT), "i" = float32(i), "N" = float32(N) and
-//     every other input read from the array of that name; outputs named
+//     every other input read from the array of that name or, for the
+//     Input of a Series, from its values at step s; outputs named
 //     like an array overwrite it; output "_spike" (1 or 0) appends i to the
 //     group's spike list of step s and sets bit i of the group's spike
 //     record for step s. Random draws use key Seed, the group's Stream,
@@ -92,14 +114,37 @@ type GroupPlan struct {
 	// Targets are the arrays that synapses increment, one delay ring each.
 	Targets []string
 	Ring    int // slots per delay ring: the longest delay in steps + 1 (at least 1)
+	Series  []SeriesPlan
+}
+
+// SeriesPlan is a time series that a group's Step reads as its input
+// Input: in step s, value k = min(s / StepsPerValue, K-1) of its K values
+// (integer division), the same for every neuron, or, PerNeuron, value k
+// of neuron i at Values[k·N + i].
+type SeriesPlan struct {
+	Input         string
+	Values        []float32
+	PerNeuron     bool
+	StepsPerValue uint32 // at least 1
+}
+
+// At is the index in Values of the value series sp gives neuron i of a
+// group of n in step s.
+func (sp *SeriesPlan) At(s uint32, i, n int) int {
+	if !sp.PerNeuron {
+		return int(min(s/sp.StepsPerValue, uint32(len(sp.Values)-1)))
+	}
+	k := int(min(s/sp.StepsPerValue, uint32(len(sp.Values)/n-1)))
+	return k*n + i
 }
 
 // ProjectionPlan is a set of synapses from one group to another, stored
 // as compressed sparse rows: the synapses of presynaptic neuron j are
 // k = RowPtr[j] … RowPtr[j+1]-1, and synapse k ends on neuron Target[k] of
-// the Post group. A projection with OnPost also holds the transposed
-// index: the synapses that end on postsynaptic neuron i are ColSyn[c] for
-// c = ColPtr[i] … ColPtr[i+1]-1, in increasing order.
+// the Post group. A projection with OnPost, or whose Step sums into the
+// Post group, also holds the transposed index: the synapses that end on
+// postsynaptic neuron i are ColSyn[c] for c = ColPtr[i] … ColPtr[i+1]-1,
+// in increasing order.
 type ProjectionPlan struct {
 	Name       string
 	Pre, Post  int // indices into Plan.Groups
@@ -113,9 +158,13 @@ type ProjectionPlan struct {
 	Delays []uint16
 	OnPre  *ir.Program
 	OnPost *ir.Program // nil: postsynaptic spikes change nothing
-	ColPtr []uint32    // len Post's N + 1 when OnPost is set, else nil
-	ColSyn []uint32
-	Arrays []Array // every input of OnPre and OnPost that is not "t" nor named x_pre or x_post
+	// Step integrates the clock-driven variables and computes the terms
+	// of the summed variables every step (step 0); nil: none.
+	Step       *ir.Program
+	StepStream uint32   // RNG stream of Step
+	ColPtr     []uint32 // len Post's N + 1 with OnPost or a sum into Post, else nil
+	ColSyn     []uint32
+	Arrays     []Array // every input of OnPre, OnPost and Step that is not "t" nor named x_pre or x_post
 }
 
 // Transpose returns the transposed index of synapses that end on neurons
@@ -161,7 +210,38 @@ const (
 	SuffixPre    = "_pre"
 	SuffixPost   = "_post"
 	SuffixEffect = "_post+=" // an OnPre output that adds to a target's ring
+	SuffixSum    = "=Σ"      // a Step output that is a term of a summed variable
 )
+
+// Summed returns the side ("pre" or "post") and the neuron variable of a
+// Step output named x_pre=Σ or x_post=Σ; ok is false for other outputs.
+func Summed(output string) (side, x string, ok bool) {
+	name, ok := strings.CutSuffix(output, SuffixSum)
+	if !ok {
+		return "", "", false
+	}
+	if x, ok := strings.CutSuffix(name, SuffixPost); ok {
+		return "post", x, true
+	}
+	if x, ok := strings.CutSuffix(name, SuffixPre); ok {
+		return "pre", x, true
+	}
+	return "", "", false
+}
+
+// SumsInto reports whether p's Step has a summed output on side ("pre"
+// or "post").
+func (p *ProjectionPlan) SumsInto(side string) bool {
+	if p.Step == nil {
+		return false
+	}
+	for _, o := range p.Step.Outputs {
+		if s, _, ok := Summed(o.Name); ok && s == side {
+			return true
+		}
+	}
+	return false
+}
 
 // Time is the time in ms at the start of step s: float32(s)·float32(dt),
 // computed in float32 on every backend, never by accumulation.
@@ -204,6 +284,12 @@ func FromFixed(a int64) float32 {
 // flushed like every sum of the IR.
 func AddFixed(x float32, a int64) float32 {
 	return flush(float32(x + FromFixed(a)))
+}
+
+// SumTerm is one addition of step 0 of a Plan: acc + x in float32,
+// flushed like every sum of the IR. GLSL: ir_flush(acc + x), precise.
+func SumTerm(acc, x float32) float32 {
+	return flush(float32(acc + x))
 }
 
 func flush(x float32) float32 {

@@ -33,11 +33,8 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	if err != nil {
 		return nil, nil, err
 	}
-	if syn.Step != nil {
-		return nil, nil, fmt.Errorf("clock-driven and summed synapse variables are not supported yet")
-	}
-	pp := &ProjectionPlan{Name: p.Name, Pre: p.Pre.Group, Post: p.Post.Group,
-		Stream: stream("synapses", p.Name), PostStream: stream("synapses on_post", p.Name)}
+	pp := &ProjectionPlan{Name: p.Name, Pre: p.Pre.Group, Post: p.Post.Group, Step: syn.Step,
+		Stream: stream("synapses", p.Name), PostStream: stream("synapses on_post", p.Name), StepStream: stream("synapses step", p.Name)}
 	if syn.OnPre != nil {
 		pp.OnPre = withoutUnusedLastUpdate(syn.OnPre.Program)
 		if err := addTargets(syn.OnPre, postG, postM); err != nil {
@@ -59,21 +56,86 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	if err := c.delays(net, p, pp); err != nil {
 		return nil, nil, err
 	}
-	if pp.OnPost != nil {
-		if pp.Delay > 0 || pp.Delays != nil {
-			return nil, nil, fmt.Errorf("on_post with synaptic delays is not supported: on_pre runs when a spike is sent, so it would run before the on_post of postsynaptic spikes that come before the spike arrives")
-		}
+	if pp.OnPost != nil && (pp.Delay > 0 || pp.Delays != nil) {
+		return nil, nil, fmt.Errorf("on_post with synaptic delays is not supported: on_pre runs when a spike is sent, so it would run before the on_post of postsynaptic spikes that come before the spike arrives")
+	}
+	if pp.OnPost != nil || pp.SumsInto("post") {
 		pp.ColPtr, pp.ColSyn = Transpose(pp.Target, postG.N)
 	}
+	delayed := pp.Delay > 0 || pp.Delays != nil
 	for _, pw := range []struct {
-		name string
-		prog *ir.Program
-	}{{"on_pre", pp.OnPre}, {"on_post", pp.OnPost}} {
-		if err := checkNeuronInputs(pw.name, pp, pw.prog, preG, postG); err != nil {
+		name    string
+		prog    *ir.Program
+		delayed bool
+	}{{"on_pre", pp.OnPre, delayed}, {"on_post", pp.OnPost, delayed}, {"the model's clock-driven and summed variables", pp.Step, false}} {
+		if err := checkNeuronInputs(pw.name, pw.prog, pw.delayed, preG, postG); err != nil {
 			return nil, nil, err
 		}
 	}
 	return pp, syn, nil
+}
+
+// checkSums checks the summed variables of the plan's projections: each
+// neuron variable is summed by one projection, and no Step program reads
+// a summed variable, so that step 0 of the Plan needs no double buffer.
+func checkSums(p *Plan) error {
+	type variable struct {
+		group int
+		name  string
+	}
+	summedBy := map[variable]string{}
+	for _, pp := range p.Projections {
+		if pp.Step == nil {
+			continue
+		}
+		for _, o := range pp.Step.Outputs {
+			side, x, ok := Summed(o.Name)
+			if !ok {
+				continue
+			}
+			v := variable{pp.Post, x}
+			if side == "pre" {
+				v.group = pp.Pre
+			}
+			if other, dup := summedBy[v]; dup {
+				return fmt.Errorf("projection %q: summed variable %s_%s: %s of group %q is already summed by projection %q; a summed variable has one projection",
+					pp.Name, x, side, x, p.Groups[v.group].Name, other)
+			}
+			summedBy[v] = pp.Name
+		}
+	}
+	for _, pp := range p.Projections {
+		if pp.Step == nil {
+			continue
+		}
+		for k, in := range pp.Step.Inputs {
+			v := variable{pp.Pre, strings.TrimSuffix(in, SuffixPre)}
+			if x, ok := strings.CutSuffix(in, SuffixPost); ok {
+				v = variable{pp.Post, x}
+			} else if !strings.HasSuffix(in, SuffixPre) {
+				continue
+			}
+			if other, ok := summedBy[v]; ok && pp.Step.Uses(k) {
+				return fmt.Errorf("projection %q: the synapse model reads %s, which projection %q sums: summed variables are set every step and cannot be read by synapses", pp.Name, in, other)
+			}
+		}
+	}
+	return nil
+}
+
+// summed reports whether a Step of p sums into variable name of group g.
+func summed(p *Plan, g int, name string) bool {
+	for _, pp := range p.Projections {
+		if pp.Step == nil {
+			continue
+		}
+		for _, o := range pp.Step.Outputs {
+			if side, x, ok := Summed(o.Name); ok && x == name && (side == "post" && pp.Post == g || side == "pre" && pp.Pre == g) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addTargets adds the variables a pathway increments to the targets of the
@@ -149,7 +211,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 	}
 	for _, v := range syn.Vars {
 		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: arrays[v.Name]})
-		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && pp.OnPre != nil && slices.Contains(pp.OnPre.Inputs, v.Name) {
+		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name)) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it", p.Name, v.Name))
 		}
 	}
@@ -213,16 +275,15 @@ func (c *Compiled) delays(net *Network, p *Projection, pp *ProjectionPlan) error
 	return nil
 }
 
-// checkNeuronInputs checks the neuron variables pathway prog (called
-// name) reads: they must exist and, as on_pre runs when the spike is sent
-// rather than when it arrives (Brian2 runs it on arrival, and would read
-// the values of that later step), be read only by projections without
-// delays.
-func checkNeuronInputs(name string, pp *ProjectionPlan, prog *ir.Program, pre, post *GroupPlan) error {
+// checkNeuronInputs checks the neuron variables program prog (called
+// name) reads: they must exist and, for a pathway of a projection with
+// delays (delayed), not be read at all: on_pre runs when the spike is
+// sent rather than when it arrives (Brian2 runs it on arrival, and would
+// read the values of that later step).
+func checkNeuronInputs(name string, prog *ir.Program, delayed bool, pre, post *GroupPlan) error {
 	if prog == nil {
 		return nil
 	}
-	delayed := pp.Delay > 0 || pp.Delays != nil
 	for k, in := range prog.Inputs {
 		if !prog.Uses(k) {
 			continue
@@ -241,6 +302,11 @@ func checkNeuronInputs(name string, pp *ProjectionPlan, prog *ir.Program, pre, p
 		}
 	}
 	return nil
+}
+
+// reads reports whether program p has input name.
+func reads(p *ir.Program, name string) bool {
+	return p != nil && slices.Contains(p.Inputs, name)
 }
 
 // readsLastUpdate reports whether pathway p reads InputLastUpdate.

@@ -179,6 +179,10 @@ func (p *Plan) Fingerprint() string {
 			f.ints(int(pp.PostStream))
 			f.program(pp.OnPost)
 		}
+		if pp.Step != nil {
+			f.ints(int(pp.StepStream))
+			f.program(pp.Step)
+		}
 	}
 	return hex.EncodeToString(f.h.Sum(nil))
 }
