@@ -77,8 +77,16 @@ func (n *Network) Group(name string, size int, m Model) *Group {
 
 // PoissonGroup adds size independent Poisson spike sources, each spiking
 // in a step with probability rate·dt; rate is an expression such as
-// "5*Hz", and Set("rates", …) gives each source its own.
+// "5*Hz", and Set("rates", …) gives each source its own. A rate that calls
+// a time series declared before, such as "f(t)" (TimedArray), is
+// evaluated every step instead: rates is then a subexpression, which Set
+// cannot change.
 func (n *Network) PoissonGroup(name string, size int, rate string) *Group {
+	if n.callsSeries(rate) {
+		m := *poissonModel
+		m.Equations = "rates = " + rate + " : Hz"
+		return n.Group(name, size, Model{file: &m})
+	}
 	return n.Group(name, size, Model{file: poissonModel}).Set("rates", rate)
 }
 

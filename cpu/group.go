@@ -17,21 +17,23 @@ const blockLen = 512
 type source uint8
 
 const (
-	fromArray source = iota // an array of the group or projection
-	fromTime                // the time "t"
-	fromIndex               // the neuron index "i"
-	fromSize                // the group size "N"
-	fromPre                 // an array of the presynaptic neuron (x_pre)
-	fromPost                // an array of the postsynaptic neuron (x_post)
+	fromArray  source = iota // an array of the group or projection
+	fromTime                 // the time "t"
+	fromIndex                // the neuron index "i"
+	fromSize                 // the group size "N"
+	fromPre                  // an array of the presynaptic neuron (x_pre)
+	fromPost                 // an array of the postsynaptic neuron (x_post)
+	fromSeries               // a time series of the group (host.SeriesPlan)
 )
 
 // input is one input of a program: its source, for arrays the array, and
 // whether the program reads it (constant arrays are folded into the
 // program, see ir.Specialize, and then left unread).
 type input struct {
-	from source
-	arr  []float32
-	used bool
+	from   source
+	arr    []float32
+	series *host.SeriesPlan
+	used   bool
 }
 
 // ring is the delay ring of one target array: slot r of neuron i is
@@ -74,6 +76,7 @@ type stepWorker struct {
 	ev             *ir.Evaluator
 	in, out        [][]float32
 	t, index, size []float32
+	shared         [][]float32 // per input, the value of a shared time series for a block
 	err            error
 }
 
@@ -94,6 +97,9 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 		return errors.New("no step program")
 	case g.ringLen < 1:
 		return fmt.Errorf("ring of %d slots, want at least 1", g.ringLen)
+	}
+	if err := gp.CheckSeries(); err != nil {
+		return err
 	}
 	arrays, err := copyArrays(gp.Arrays, g.n, "neurons", g.prog)
 	if err != nil {
@@ -118,6 +124,10 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 		case host.InputSize:
 			in.from = fromSize
 		default:
+			if sp := findSeries(gp, name); sp != nil {
+				in.from, in.series = fromSeries, sp
+				break
+			}
 			a, ok := arrays[name]
 			if !ok {
 				return fmt.Errorf("step input %q names no array", name)
@@ -168,15 +178,19 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 
 func newStepWorker(p *ir.Program, n float32) *stepWorker {
 	w := &stepWorker{
-		ev:    ir.NewEvaluator(p),
-		in:    make([][]float32, len(p.Inputs)),
-		out:   make([][]float32, len(p.Outputs)),
-		t:     make([]float32, blockLen),
-		index: make([]float32, blockLen),
-		size:  make([]float32, blockLen),
+		ev:     ir.NewEvaluator(p),
+		in:     make([][]float32, len(p.Inputs)),
+		out:    make([][]float32, len(p.Outputs)),
+		t:      make([]float32, blockLen),
+		index:  make([]float32, blockLen),
+		size:   make([]float32, blockLen),
+		shared: make([][]float32, len(p.Inputs)),
 	}
 	for k := range w.out {
 		w.out[k] = make([]float32, blockLen)
+	}
+	for k := range w.shared {
+		w.shared[k] = make([]float32, blockLen)
 	}
 	for i := range w.size {
 		w.size[i] = n
@@ -304,6 +318,8 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 			w.in[k] = w.index
 		case fromSize:
 			w.in[k] = w.size
+		case fromSeries:
+			w.in[k] = seriesValues(in.series, s, lo, hi, g.n, w.shared[k])
 		}
 	}
 	rng := ir.RNG{Key: b.key, Stream: g.stream, First: uint32(lo), Step: s}

@@ -95,6 +95,7 @@ type group struct {
 	sampleMap *vk.Buffer[uint32]
 	samples   *vk.Buffer[float32]
 	fault     *vk.Buffer[uint32]
+	series    *vk.Buffer[float32] // the values of the group's time series, one after another (seriesData)
 }
 
 // projection is a ProjectionPlan on the device.
@@ -352,6 +353,14 @@ func (b *Backend) loadGroup(g *host.GroupPlan) (*group, error) {
 	if dg.spikes, err = upload(b, owner, "spike list", make([]uint32, 2+g.N)); err != nil {
 		return nil, err
 	}
+	if len(g.Series) > 0 {
+		if err := g.CheckSeries(); err != nil {
+			return nil, fmt.Errorf("gpu: %s: %w", owner, err)
+		}
+		if dg.series, err = upload(b, owner, "time series", seriesData(g)); err != nil {
+			return nil, err
+		}
+	}
 	return dg, nil
 }
 
@@ -377,6 +386,9 @@ func (b *Backend) buildNeuron(dg *group) error {
 	}
 	if len(dg.recs) > 0 {
 		bufs = append(bufs, dg.sampleMap, dg.samples)
+	}
+	if len(dg.plan.Series) > 0 {
+		bufs = append(bufs, dg.series)
 	}
 	dg.kernel, err = b.bind("neuron "+dg.plan.Name, src, bufs)
 	return err

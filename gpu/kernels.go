@@ -156,7 +156,7 @@ func (a *arrays) write(p *ir.Program, k int, buf, index string) (string, bool, e
 }
 
 // neuronBindings are the buffers of a neuron kernel, in binding order.
-func neuronBindings(hasVars, hasRing, hasRecords bool) []binding {
+func neuronBindings(hasVars, hasRing, hasRecords, hasSeries bool) []binding {
 	bs := []binding{
 		{"readonly ", "uint clock_base;"},
 		{"", "uint count[2]; uint list[];"},
@@ -171,6 +171,9 @@ func neuronBindings(hasVars, hasRing, hasRecords bool) []binding {
 	}
 	if hasRecords {
 		bs = append(bs, binding{"readonly ", "uint smap[];"}, binding{"", "float samples[];"})
+	}
+	if hasSeries {
+		bs = append(bs, binding{"readonly ", "float series[];"})
 	}
 	return bs
 }
@@ -194,6 +197,10 @@ func neuronSource(p *host.Plan, dg *group) (string, error) {
 		case host.InputSize:
 			inputs[k] = floatLiteral(float32(g.N))
 		default:
+			if e, ok := seriesRead(g, name); ok {
+				inputs[k] = e
+				break
+			}
 			e, ok := a.read(name, "vars", "i")
 			if !ok {
 				return "", fmt.Errorf("the step program has input %q, which is not an array of the group", name)
@@ -228,7 +235,7 @@ func neuronSource(p *host.Plan, dg *group) (string, error) {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
-	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0, len(dg.recs) > 0))
+	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0, len(dg.recs) > 0, len(g.Series) > 0))
 	fmt.Fprintf(&b, `shared uint words[2];
 void main() {
 	const uint N = %du;

@@ -9,6 +9,22 @@ type Network struct {
 	Seed        uint64
 	Groups      []*Group
 	Projections []*Projection
+	Series      map[string]*Series // time series the groups' equations may call, by name
+}
+
+// Series is a time series, Brian's TimedArray: equations call it as
+// name(t), or name(t, i) when PerNeuron. Value k holds from time k·DT on;
+// after the last value, the last one holds (Brian's clipping). DT must be
+// a whole number of time steps, so that the value of step s is value
+// s / (DT/dt), counted in integer steps.
+type Series struct {
+	// Values are in Unit: one per value, or, PerNeuron, Neurons per
+	// value (value k of neuron i at k·Neurons+i).
+	Values    []float64
+	PerNeuron bool
+	Neurons   int // values per step when PerNeuron: the size of every group that calls it
+	Unit      string
+	DT        float64 // ms from one value to the next
 }
 
 // Group is a population of neurons sharing one model.

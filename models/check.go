@@ -32,7 +32,15 @@ func (w Warning) String() string { return w.Pos.String() + ": warning: " + w.Msg
 // seeds: a resting state that runs away (a leak with the wrong sign), a
 // parameter or state never given a value, an initial state above threshold.
 func Check(f *File, dt float64) (*Model, error) {
-	n, err := Compile(f.Spec(dt))
+	return CheckSeries(f, dt, nil)
+}
+
+// CheckSeries is Check for a model whose equations may call the given
+// time series (NeuronSpec.TimeSeries).
+func CheckSeries(f *File, dt float64, series map[string]TimeSeries) (*Model, error) {
+	spec := f.Spec(dt)
+	spec.TimeSeries = series
+	n, err := Compile(spec)
 	if err != nil {
 		return nil, err
 	}

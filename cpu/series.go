@@ -1,0 +1,27 @@
+package cpu
+
+import "github.com/spikevk/spikevk/host"
+
+// findSeries returns the time series of gp read as input name, or nil.
+func findSeries(gp *host.GroupPlan, name string) *host.SeriesPlan {
+	for k := range gp.Series {
+		if gp.Series[k].Input == name {
+			return &gp.Series[k]
+		}
+	}
+	return nil
+}
+
+// seriesValues returns the values of neurons lo … hi-1 of a group of n in
+// step s of time series sp, filling buf with a shared value.
+func seriesValues(sp *host.SeriesPlan, s uint32, lo, hi, n int, buf []float32) []float32 {
+	at := sp.At(s, lo, n)
+	if sp.PerNeuron {
+		return sp.Values[at : at+hi-lo]
+	}
+	buf = buf[:hi-lo]
+	for i := range buf {
+		buf[i] = sp.Values[at]
+	}
+	return buf
+}
