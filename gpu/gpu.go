@@ -10,7 +10,9 @@
 // ring with 64-bit integer atomics; a projection with OnPost has a second
 // one, dispatched after every scatter kernel, one thread per possible
 // postsynaptic spike, that walks the spike's column of the transposed
-// index. A batch of steps is recorded into one command buffer, submitted
+// index. A projection with Step (summed and clock-driven synapse
+// variables) has up to three more, dispatched before the neuron kernels
+// (summed.go). A batch of steps is recorded into one command buffer, submitted
 // once and waited for once; the spike records are read back after it.
 //
 // Memory per group: the non-Const arrays (4 B per neuron each), the delay
@@ -22,8 +24,11 @@
 // synapse for heterogeneous delays and 4 B per synapse for each non-Const
 // array; with OnPost, 4 B per postsynaptic neuron and 4 B per synapse for
 // the transposed index, and 4 B per synapse for the presynaptic neuron of
-// each synapse where OnPost reads it. Const arrays are compiled into the
-// kernels.
+// each synapse where OnPost reads it. With Step, 4 B per neuron and 4 B
+// per synapse for the line pointers and column of each gather, 4 B per
+// synapse for the targets and the presynaptic neurons where Step reads
+// them, and 4 B per synapse and summed variable for the terms where a
+// terms kernel keeps them. Const arrays are compiled into the kernels.
 package gpu
 
 import (
@@ -109,6 +114,7 @@ type projection struct {
 	// learnGroups are the work groups of learn: one thread per
 	// postsynaptic neuron and rowBlock synapses of its column.
 	learnGroups [3]uint32
+	step        *stepKernels // nil without Step (summed.go)
 }
 
 // New opens a Vulkan device and returns a backend that owns it.
@@ -412,6 +418,11 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 			return nil, err
 		}
 	}
+	if pp.Step != nil {
+		if err := b.loadStep(dp, owner); err != nil {
+			return nil, err
+		}
+	}
 	if pp.OnPre == nil {
 		return dp, nil
 	}
@@ -526,13 +537,17 @@ func (b *Backend) bind(name, src string, bufs []vk.Binding) (*vk.Bound, error) {
 	return k.Bind(bufs...)
 }
 
-// record fills seq with steps time steps: every group's neuron kernel, then
-// every projection's scatter kernel, then every learn kernel, per step.
+// record fills seq with steps time steps: the step-0 kernels of every
+// projection with Step, every group's neuron kernel, then every
+// projection's scatter kernel, then every learn kernel, per step.
 func (b *Backend) record(seq *vk.Sequence, steps uint32) error {
 	if err := seq.Reset(); err != nil {
 		return fmt.Errorf("gpu: %w", err)
 	}
 	for row := range steps {
+		if err := b.recordStep(seq, row); err != nil {
+			return err
+		}
 		for _, g := range b.groups {
 			if err := seq.Dispatch(g.kernel, row, g.groups); err != nil {
 				return fmt.Errorf("gpu: %w", err)

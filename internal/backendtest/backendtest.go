@@ -40,7 +40,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) host.Backend) {
 			Equal(t, cpu.New(cpu.Options{Workers: 1}), nb(t), func() *host.Plan { return Network(t, 300, 20, 1) }, 400)
 		}},
 	}
-	for _, tc := range append(tests, plasticityTests...) {
+	for _, tc := range append(append(tests, plasticityTests...), summedTests...) {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, newBackend) })
 	}
 }
