@@ -111,7 +111,11 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	if g.Model == nil {
 		return nil, nil, errors.New("no model")
 	}
-	m, err := models.CheckSeries(g.Model, net.DT, ss.decls)
+	file, err := inject(g, net.DT, ss)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := models.CheckSeries(file, net.DT, ss.decls)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +152,7 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 			return nil, nil, fmt.Errorf("parameter %s of model %s has no default: set it", v.Name, modelName(g.Model))
 		}
 	}
-	for _, s := range g.Model.Initial {
+	for _, s := range file.Initial {
 		x, err := ev.eval(Value{Var: s.Name, Hi: g.N, Expr: s.Value}, stream("initial", g.Name, s.Name))
 		if err != nil {
 			return nil, nil, fmt.Errorf("initial value of %s in model %s: %w", s.Name, modelName(g.Model), err)

@@ -33,6 +33,23 @@ type Group struct {
 	N      int
 	Model  *models.File
 	Values []Value // parameter and initial values, applied in order after the model's own
+	// Currents are injected into parameters of the model (see Current).
+	Currents []Current
+}
+
+// Current is a current source injected into a parameter Var of a group's
+// model: the parameter becomes a subexpression, the sum of the sources
+// injected into it, evaluated every step (so its own value no longer
+// counts). A source is either Expr, an expression of t and i (and of
+// time series, rand() and randn()) in the parameter's unit, or, when Tau
+// > 0, an Ornstein–Uhlenbeck process of mean Mean, stationary standard
+// deviation SD and time constant Tau ms, updated exactly every step:
+// x' = m + (x-m)·e^(-dt/τ) + sd·sqrt(1-e^(-2dt/τ))·N(0, 1), from x = m.
+type Current struct {
+	Var      string
+	Expr     string
+	Mean, SD string
+	Tau      float64
 }
 
 // Range is the neurons Lo … Hi-1 of group Group (a subgroup, or the whole

@@ -15,10 +15,13 @@ type system struct {
 }
 
 // linearSystem splits the right-hand sides into A·x + c, or says why they
-// are not linear with constant coefficients.
-func linearSystem(b *ir.Builder, rates, x []ir.Reg, names []string, t ir.Reg) (*system, string) {
+// are not linear with constant coefficients: coefficients that depend on
+// the states, on time t or on a varying register (a random draw or a time
+// series, scope.varying).
+func linearSystem(b *ir.Builder, rates, x []ir.Reg, names []string, t ir.Reg, varying []ir.Reg) (*system, string) {
 	sys := &system{a: make([][]ir.Reg, len(rates)), c: make([]ir.Reg, len(rates))}
 	forbidden := append([]ir.Reg{t}, x...)
+	forbidden = append(forbidden, varying...)
 	for i, rest := range rates {
 		sys.a[i] = make([]ir.Reg, len(x))
 		for j := range x {
@@ -32,7 +35,10 @@ func linearSystem(b *ir.Builder, rates, x []ir.Reg, names []string, t ir.Reg) (*
 			for k, f := range forbidden {
 				if b.DependsOn(r, f) {
 					what := "time"
-					if k > 0 {
+					switch {
+					case k > len(x):
+						what = "a random draw or a time series"
+					case k > 0:
 						what = names[k-1]
 					}
 					return nil, fmt.Sprintf("a coefficient of d%s/dt depends on %s", names[i], what)

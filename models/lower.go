@@ -34,6 +34,10 @@ type scope struct {
 	dt float64
 	// series are the time series the network provides, by name.
 	series map[string]TimeSeries
+	// varying holds the registers of the random draws and time series
+	// lowered so far: values that change from step to step without being
+	// states or time.
+	varying []ir.Reg
 }
 
 // TimeSeries declares a function of time that the network provides (Brian's
@@ -63,7 +67,9 @@ func (s *scope) seriesCall(n *syntax.Call, ts TimeSeries) (value, error) {
 	if !ok {
 		return value{}, errorf(n.Pos, "the time series %s must be called as %s(%s)", n.Func, n.Func, strings.Join(want, ", "))
 	}
-	return value{reg: s.b.Input(SeriesInput(n.Func)), dim: ts.Dim}, nil
+	r := s.b.Input(SeriesInput(n.Func))
+	s.varying = append(s.varying, r)
+	return value{reg: r, dim: ts.Dim}, nil
 }
 
 func newScope(b *ir.Builder) *scope {
@@ -80,6 +86,7 @@ func (s *scope) draw(key any, normal bool) ir.Reg {
 		r = s.b.Randn()
 	}
 	s.draws[key] = r
+	s.varying = append(s.varying, r)
 	return r
 }
 

@@ -348,7 +348,7 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 	}
 	n.Rates = b.Snapshot(slopes...)
 	if spec.Method == "exact" || spec.Method == "" {
-		sys, why := linearSystem(b, rates, x, names, s.syms[InputTime].reg)
+		sys, why := linearSystem(b, rates, x, names, s.syms[InputTime].reg, s.varying)
 		if sys != nil {
 			n.Method = "exact"
 			return n.exactStep(b, sys, names, x, spec.DT), nil

@@ -1,0 +1,100 @@
+package host
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/syntax"
+)
+
+// inject returns the model of group g with its currents (Group.Currents)
+// written into the equations: each parameter that receives currents
+// becomes the subexpression of their sum, and each Ornstein–Uhlenbeck
+// source adds a state variable. Without currents it is g.Model.
+func inject(g *Group, dt float64, ss *series) (*models.File, error) {
+	if len(g.Currents) == 0 {
+		return g.Model, nil
+	}
+	f, err := injectFor(g, dt, "euler")
+	if err != nil || !slices.ContainsFunc(g.Currents, func(c Current) bool { return c.Tau > 0 }) {
+		return f, err
+	}
+	m, err := models.CheckSeries(f, dt, ss.decls)
+	if err != nil {
+		return nil, err
+	}
+	switch m.Neuron.Method {
+	case "euler":
+		return f, nil
+	case "exponential_euler":
+		return injectFor(g, dt, m.Neuron.Method)
+	}
+	return nil, fmt.Errorf("an Ornstein–Uhlenbeck current needs the euler or exponential_euler method, but model %s integrates with %s",
+		modelName(g.Model), m.Neuron.Method)
+}
+
+// injectFor writes the currents of g into its model for an integration
+// method, euler or exponential_euler, that updates the Ornstein–Uhlenbeck
+// states exactly.
+func injectFor(g *Group, dt float64, method string) (*models.File, error) {
+	f := g.Model
+	eqs, err := syntax.ParseEquations(f.Equations, f.Path)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(f.Equations, "\n")
+	sums := map[string][]string{}
+	var order []string
+	out := *f
+	out.Initial = slices.Clone(f.Initial)
+	for _, c := range g.Currents {
+		k := slices.IndexFunc(eqs.Eqs, func(eq *syntax.Equation) bool { return eq.Var == c.Var })
+		if k < 0 {
+			return nil, fmt.Errorf("inject into %s: model %s has no variable %s", c.Var, modelName(f), c.Var)
+		}
+		eq := eqs.Eqs[k]
+		if eq.Kind != syntax.Parameter {
+			what := "state variable"
+			if eq.Kind == syntax.Subexpression {
+				what = "subexpression"
+			}
+			return nil, fmt.Errorf("inject into %s: it is a %s of model %s, not a parameter", c.Var, what, modelName(f))
+		}
+		if sums[c.Var] == nil {
+			order = append(order, c.Var)
+		}
+		term := "(" + c.Expr + ")"
+		if c.Tau > 0 {
+			state := fmt.Sprintf("%s_ou%d", c.Var, len(sums[c.Var]))
+			lines = append(lines, ouEquation(state, c, eq.Unit, dt, method))
+			out.Initial = append(out.Initial, models.Setting{Name: state, Value: c.Mean})
+			term = state
+		}
+		sums[c.Var] = append(sums[c.Var], term)
+	}
+	for _, v := range order {
+		eq := eqs.Eqs[slices.IndexFunc(eqs.Eqs, func(eq *syntax.Equation) bool { return eq.Var == v })]
+		lines[eq.Pos.Line-1] = v + " = " + strings.Join(sums[v], " + ") + " : " + eq.Unit
+		out.Parameters = slices.DeleteFunc(slices.Clone(f.Parameters), func(s models.Setting) bool { return s.Name == v })
+	}
+	out.Equations = strings.Join(lines, "\n")
+	return &out, nil
+}
+
+// ouEquation is the equation of an Ornstein–Uhlenbeck state that method
+// integrates exactly with a = e^(-dt/τ): Euler's x + dt·f is exact for
+// f = ((m-x)·(1-a) + sd·sqrt(1-a²)·n)/dt, exponential Euler's
+// x∞ + (x-x∞)·a for x∞ = m + sd·sqrt((1+a)/(1-a))·n, with n ~ N(0, 1)
+// drawn once per step.
+func ouEquation(state string, c Current, unit string, dt float64, method string) string {
+	a := math.Exp(-dt / c.Tau)
+	if method == "exponential_euler" {
+		return fmt.Sprintf("d%s/dt = ((%s) + (%s)*%v*randn() - %s)/(%v*ms) : %s",
+			state, c.Mean, c.SD, math.Sqrt((1+a)/(1-a)), state, c.Tau, unit)
+	}
+	return fmt.Sprintf("d%s/dt = (((%s) - %s)*%v + (%s)*%v*randn())/ms : %s",
+		state, c.Mean, state, (1-a)/dt, c.SD, math.Sqrt(1-a*a)/dt, unit)
+}
