@@ -210,8 +210,9 @@ func TestOU(t *testing.T) {
 }
 
 // TestCurrentErrors: a source on a state variable or on a variable the
-// model lacks, and bad step and ramp times, are errors that name the group
-// and the variable.
+// model lacks, bad step and ramp times, a current in the wrong unit and an
+// OU current in a model integrated by rk4 are errors that name the group
+// and what is wrong.
 func TestCurrentErrors(t *testing.T) {
 	for _, c := range []struct {
 		variable string
@@ -233,5 +234,13 @@ func TestCurrentErrors(t *testing.T) {
 				t.Errorf("%s: error %v, want one that mentions %q", c.variable, err, w)
 			}
 		}
+	}
+	net := spikevk.New(spikevk.Config{Backend: "cpu"})
+	model := spikevk.Equations{Equations: "dv/dt = (I/pF - v/ms)*0.1 : volt\nI : amp", Method: "rk4"}
+	net.Group("g", 2, model.Model()).Inject("I", spikevk.OU("1*pA", "1*pA", 5))
+	err := net.Run(context.Background(), 1)
+	net.Close()
+	if err == nil || !strings.Contains(err.Error(), `group "g"`) || !strings.Contains(err.Error(), "rk4") {
+		t.Errorf("OU current with rk4: error %v, want one that names the group and the method", err)
 	}
 }
