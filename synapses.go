@@ -12,6 +12,20 @@ import (
 // variable is the postsynaptic one) and those run when the postsynaptic
 // neuron spikes, after the presynaptic ones of the same step (on_post may
 // change synapse variables only, and needs synapses without delays).
+//
+// Model may also declare clock-driven variables ("dx/dt = -x/tau : 1
+// (clock-driven)"), integrated every step, and summed variables, such as
+// the current of gap junctions:
+//
+//	w : siemens
+//	I_gap_post = w*(v_pre - v_post) : amp (summed)
+//
+// sets the parameter I_gap of every postsynaptic neuron to the sum of its
+// synapses' terms every step, before the neurons integrate, from the
+// values the last step left (0 for a neuron without synapses). A summed
+// variable is set by one projection and read by no synapse model. A gap
+// junction conducts both ways: as in Brian2, connect each pair in both
+// directions, e.g. Pairs with (i, j) and (j, i).
 type Synapses struct {
 	Model  string
 	OnPre  string

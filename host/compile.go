@@ -65,7 +65,7 @@ func Compile(net *Network) (*Compiled, error) {
 		c.Plan.Projections = append(c.Plan.Projections, pp)
 		c.Synapses = append(c.Synapses, syn)
 	}
-	if err := checkSums(c.Plan); err != nil {
+	if err := c.compileSums(); err != nil {
 		return nil, err
 	}
 	for gi, g := range c.Plan.Groups {

@@ -75,6 +75,48 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	return pp, syn, nil
 }
 
+// compileSums checks the summed variables of the plan's projections
+// (checkSums) and compiles the neuron models of their groups again so that
+// their steps read them every step (models.NeuronSpec.Summed), with the
+// derived inputs of the new steps.
+func (c *Compiled) compileSums() error {
+	if err := checkSums(c.Plan); err != nil {
+		return err
+	}
+	for gi, gp := range c.Plan.Groups {
+		var names []string
+		for _, a := range gp.Arrays {
+			if summed(c.Plan, gi, a.Name) {
+				names = append(names, a.Name)
+			}
+		}
+		if names == nil {
+			continue
+		}
+		m := *c.Models[gi]
+		n, err := m.Neuron.WithSummed(names)
+		if err != nil {
+			return fmt.Errorf("group %q: %w", gp.Name, err)
+		}
+		old := m.Neuron.Derived()
+		params := map[string][]float32{}
+		for _, a := range gp.Arrays {
+			params[a.Name] = a.Init
+		}
+		derived, err := derive(n, gp.N, params)
+		if err != nil {
+			return fmt.Errorf("group %q: %w", gp.Name, err)
+		}
+		gp.Arrays = slices.DeleteFunc(gp.Arrays, func(a Array) bool { return slices.Contains(old, a.Name) })
+		for _, name := range n.Derived() {
+			gp.Arrays = append(gp.Arrays, Array{Name: name, Init: derived[name]})
+		}
+		gp.Step, m.Neuron = n.Step, n
+		c.Models[gi] = &m
+	}
+	return nil
+}
+
 // checkSums checks the summed variables of the plan's projections: each
 // neuron variable is summed by one projection, and no Step program reads
 // a summed variable, so that step 0 of the Plan needs no double buffer.

@@ -23,6 +23,11 @@ type NeuronSpec struct {
 	DT         float64 // time step in ms
 	// TimeSeries are the functions of time the network provides.
 	TimeSeries map[string]TimeSeries
+	// Summed are parameters that summed synapse variables set every step
+	// ("I_gap_post = … (summed)"): the step reads them every time, like a
+	// time series, rather than values derived from them once (hoisted
+	// expressions, exact integration's propagators).
+	Summed []string
 
 	// Where each text starts in File, for error positions; the zero Pos
 	// means line 1, column 1 of a text of its own.
@@ -70,6 +75,7 @@ type Neuron struct {
 	dt           float64
 	// hoisted computes the step's parameter-only values (ir.Hoist).
 	hoisted *ir.Program
+	spec    NeuronSpec // what Compile built it from
 }
 
 // Hash identifies the compiled model: models with equal hashes share one
@@ -83,6 +89,14 @@ func (n *Neuron) Hash() string {
 		h += "+" + n.hoisted.Hash()
 	}
 	return h
+}
+
+// WithSummed compiles the model again with parameters names set every
+// step by summed synapse variables (NeuronSpec.Summed).
+func (n *Neuron) WithSummed(names []string) (*Neuron, error) {
+	spec := n.spec
+	spec.Summed = names
+	return Compile(spec)
 }
 
 // Names of the special inputs and outputs of a step program.
@@ -117,7 +131,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	s := newScope(b)
 	s.dt = spec.DT
 	s.series = spec.TimeSeries
-	n := &Neuron{}
+	n := &Neuron{spec: spec}
 	var diffs []*syntax.Equation
 	declared := map[string]*syntax.Equation{}
 	for _, eq := range eqs.Eqs {
@@ -142,6 +156,9 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 		case syntax.Parameter:
 			n.Params = append(n.Params, v)
 			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(eq.Var)}
+			if slices.Contains(spec.Summed, eq.Var) {
+				s.varying = append(s.varying, s.syms[eq.Var].reg)
+			}
 		case syntax.Differential:
 			if v.Bool {
 				return nil, errorf(eq.UnitPos, "a differential equation cannot be boolean")
@@ -227,7 +244,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	}
 	fixed := map[string]bool{}
 	for _, v := range n.Params {
-		fixed[v.Name] = true
+		fixed[v.Name] = !slices.Contains(spec.Summed, v.Name)
 	}
 	for _, d := range n.derived {
 		fixed[d.name] = true
