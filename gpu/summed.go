@@ -250,8 +250,10 @@ func (b *Backend) loadStep(dp *projection, owner string) error {
 	inline := !hasClockDriven(pp.Step) && !strings.Contains(body, "pm_") && !strings.Contains(body, "ph_")
 	dp.step = &stepKernels{}
 	if !inline {
-		if bufs.terms, err = alloc[float32](b, owner, "summed terms", max(1, sums*pp.Synapses()), vk.DeviceLocal); err != nil {
-			return err
+		if sums > 0 {
+			if bufs.terms, err = alloc[float32](b, owner, "summed terms", sums*pp.Synapses(), vk.DeviceLocal); err != nil {
+				return err
+			}
 		}
 		if dp.step.termGroups, err = b.checkGroups(owner, pp.Synapses(), 1); err != nil {
 			return err

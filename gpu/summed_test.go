@@ -26,19 +26,23 @@ func gapPlan(t *testing.T, n int, model string, pre, post []int) *host.Plan {
 	return c.Plan
 }
 
-// TestSummedDispatches counts the dispatches of a step: the neuron kernel
-// and one gather, plus the terms kernel where a clock-driven variable
-// needs it.
+// TestSummedDispatches counts the dispatches of a step, with and without
+// synapses: the neuron kernel and one gather, plus the terms kernel where
+// a clock-driven variable needs it.
 func TestSummedDispatches(t *testing.T) {
 	for _, tc := range []struct {
-		model string
-		want  uint64
+		model     string
+		pre, post []int
+		want      uint64
 	}{
-		{"w : siemens\nI_post = w*(v_pre - v_post) : amp (summed)", 2},
-		{"dw/dt = -w/(10*ms) : siemens (clock-driven)\nI_post = w*(v_pre - v_post) : amp (summed)", 3},
+		{"w : siemens\nI_post = w*(v_pre - v_post) : amp (summed)", []int{0, 1, 2, 3}, []int{1, 0, 3, 2}, 2},
+		{"w : siemens\nI_post = w*(v_pre - v_post) : amp (summed)", nil, nil, 2},
+		{"dw/dt = -w/(10*ms) : siemens (clock-driven)\nI_post = w*(v_pre - v_post) : amp (summed)", []int{0, 1, 2, 3}, []int{1, 0, 3, 2}, 3},
+		{"dw/dt = -w/(10*ms) : siemens (clock-driven)\nI_post = w*(v_pre - v_post) : amp (summed)", nil, nil, 2}, // no work groups, no dispatch
+		{"dw/dt = -w/(10*ms) : siemens (clock-driven)", []int{0, 1}, []int{1, 0}, 2},
 	} {
 		b := newBackend(t)
-		if err := b.Load(gapPlan(t, 4, tc.model, []int{0, 1, 2, 3}, []int{1, 0, 3, 2})); err != nil {
+		if err := b.Load(gapPlan(t, 4, tc.model, tc.pre, tc.post)); err != nil {
 			t.Fatal(err)
 		}
 		const steps = 10

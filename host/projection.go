@@ -253,7 +253,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 	}
 	for _, v := range syn.Vars {
 		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: arrays[v.Name]})
-		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name)) {
+		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it", p.Name, v.Name))
 		}
 	}
