@@ -1,8 +1,11 @@
 package spikevk
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/models"
@@ -154,4 +157,65 @@ func (g *Group) Get(variable string) ([]float32, error) {
 		return nil, fmt.Errorf("%s: %w", g, err)
 	}
 	return x[g.lo:g.hi], nil
+}
+
+// SpikeGenerator adds a group of n neurons that spike at given times, as
+// Brian2's SpikeGeneratorGroup: neuron indices[k] spikes at timesMs[k]
+// ms. Times are rounded to the nearest time step; the pairs may come in
+// any order, but two spikes of one neuron in the same step are an error,
+// as are an index outside 0 … n-1 and a negative or non-finite time. The
+// spikes are a table that each step looks up (host.SeriesPlan), so a
+// generator costs memory in proportion to its spikes, not to the run.
+func (n *Network) SpikeGenerator(name string, size int, indices []int, timesMs []float64) *Group {
+	series := fmt.Sprintf("spikegenerator_%d", len(n.desc.Groups))
+	m := &models.File{Name: "spikegenerator", Threshold: series + "(t, i) > 0.5"}
+	if spikes, err := n.spikeTable(name, size, indices, timesMs); err != nil {
+		n.fail("%w", err)
+	} else if size >= 0 {
+		n.addSeries(series, &host.Series{Spikes: spikes, PerNeuron: true, Neurons: size, DT: n.cfg.DT})
+	}
+	return n.Group(name, size, Model{file: m})
+}
+
+// spikeTable converts the spikes of a generator to steps, sorted per
+// neuron.
+func (n *Network) spikeTable(name string, size int, indices []int, timesMs []float64) ([][]uint32, error) {
+	if len(indices) != len(timesMs) {
+		return nil, fmt.Errorf("spike generator %q: %d indices for %d times", name, len(indices), len(timesMs))
+	}
+	if size < 0 {
+		return nil, nil // Group reports it
+	}
+	type spike struct {
+		step uint32
+		k    int
+	}
+	byNeuron := make([][]spike, size)
+	for k, i := range indices {
+		t := timesMs[k]
+		s := math.Round(t / n.cfg.DT)
+		switch {
+		case i < 0 || i >= size:
+			return nil, fmt.Errorf("spike generator %q: entry %d: index %d outside its %d neurons", name, k, i, size)
+		case !(t >= 0) || math.IsInf(t, 1):
+			return nil, fmt.Errorf("spike generator %q: entry %d: time %g ms is not a time from 0 on", name, k, t)
+		case s >= host.MaxTableValue:
+			return nil, fmt.Errorf("spike generator %q: entry %d: time %g ms is past step %d, the last a spike generator can reach",
+				name, k, t, host.MaxTableValue-1)
+		}
+		byNeuron[i] = append(byNeuron[i], spike{uint32(s), k})
+	}
+	table := make([][]uint32, size)
+	for i, spikes := range byNeuron {
+		slices.SortStableFunc(spikes, func(a, b spike) int { return cmp.Compare(a.step, b.step) })
+		for j, sp := range spikes {
+			if j > 0 && sp.step == spikes[j-1].step {
+				p := spikes[j-1].k
+				return nil, fmt.Errorf("spike generator %q: entries %d and %d: neuron %d spikes twice in step %d (%g ms and %g ms with a time step of %g ms)",
+					name, p, sp.k, i, sp.step, timesMs[p], timesMs[sp.k], n.cfg.DT)
+			}
+			table[i] = append(table[i], sp.step)
+		}
+	}
+	return table, nil
 }

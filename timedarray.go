@@ -39,7 +39,7 @@ func (n *Network) addSeries(name string, s *host.Series) {
 	if !n.building("time series " + name) {
 		return
 	}
-	if len(s.Values) == 0 {
+	if len(s.Values) == 0 && s.Spikes == nil {
 		n.fail("time series %q has no values", name)
 		return
 	}

@@ -236,6 +236,9 @@ func neuronSource(p *host.Plan, dg *group) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
 	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0, len(dg.recs) > 0, len(g.Series) > 0))
+	if hasTable(g) {
+		b.WriteString(tableSource)
+	}
 	fmt.Fprintf(&b, `shared uint words[2];
 void main() {
 	const uint N = %du;

@@ -30,6 +30,9 @@ func seriesRead(g *host.GroupPlan, name string) (string, bool) {
 			offset += len(sp.Values)
 			continue
 		}
+		if sp.Spikes {
+			return fmt.Sprintf("spk_table(%du, %du, i, step)", offset, g.N), true
+		}
 		width := 1
 		if sp.PerNeuron {
 			width = max(g.N, 1)
@@ -42,4 +45,35 @@ func seriesRead(g *host.GroupPlan, name string) (string, bool) {
 		return fmt.Sprintf("series[%du + %s]", offset, k), true
 	}
 	return "", false
+}
+
+// tableSource is the GLSL of host.SeriesPlan.Spiking over the series
+// buffer, for a group with a spike table.
+const tableSource = `float spk_table(uint base, uint n, uint i, uint step) {
+	uint lo = uint(series[base + i]);
+	uint hi = uint(series[base + i + 1u]);
+	while (lo < hi) {
+		uint mid = (lo + hi) / 2u;
+		uint x = uint(series[base + n + 1u + mid]);
+		if (x == step) {
+			return 1.0;
+		}
+		if (x < step) {
+			lo = mid + 1u;
+		} else {
+			hi = mid;
+		}
+	}
+	return 0.0;
+}
+`
+
+// hasTable reports whether group g has a spike table.
+func hasTable(g *host.GroupPlan) bool {
+	for _, sp := range g.Series {
+		if sp.Spikes {
+			return true
+		}
+	}
+	return false
 }

@@ -25,6 +25,12 @@ type Series struct {
 	Neurons   int // values per step when PerNeuron: the size of every group that calls it
 	Unit      string
 	DT        float64 // ms from one value to the next
+	// Spikes, when not nil, makes the series a spike table (Brian's
+	// SpikeGeneratorGroup) in place of Values, Unit and DT: Spikes[i]
+	// holds the steps in which neuron i spikes, in increasing order, and
+	// the series is 1 for neuron i in those steps, else 0. PerNeuron is
+	// set and Neurons is len(Spikes).
+	Spikes [][]uint32
 }
 
 // Group is a population of neurons sharing one model.

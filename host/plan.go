@@ -121,11 +121,42 @@ type GroupPlan struct {
 // Input: in step s, value k = min(s / StepsPerValue, K-1) of its K values
 // (integer division), the same for every neuron, or, PerNeuron, value k
 // of neuron i at Values[k·N + i].
+//
+// A spike table (Spikes, with PerNeuron) is instead 1 for neuron i in the
+// steps listed for it and 0 in the others: Values[i] … Values[i+1]-1
+// (N+1 offsets) index, from Values[N+1] on, neuron i's steps in
+// increasing order. Offsets and steps are whole numbers below
+// MaxTableValue, exact in float32; a backend looks step s up by binary
+// search, so a table is stateless.
 type SeriesPlan struct {
 	Input         string
 	Values        []float32
 	PerNeuron     bool
 	StepsPerValue uint32 // at least 1
+	Spikes        bool
+}
+
+// MaxTableValue bounds the offsets and steps of a spike table (2^24):
+// every whole number below it is exact in float32.
+const MaxTableValue = 1 << 24
+
+// Spiking reports whether the spike table sp lists step s for neuron i,
+// by binary search over the neuron's steps as whole numbers.
+func (sp *SeriesPlan) Spiking(s uint32, i, n int) bool {
+	lo, hi := uint32(sp.Values[i]), uint32(sp.Values[i+1])
+	for lo < hi {
+		mid := (lo + hi) / 2
+		x := uint32(sp.Values[n+1+int(mid)])
+		switch {
+		case x == s:
+			return true
+		case x < s:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return false
 }
 
 // At is the index in Values of the value series sp gives neuron i of a

@@ -41,6 +41,10 @@ func compileSeries(net *Network) (*series, error) {
 }
 
 func compileOneSeries(s *Series, dt float64) (SeriesPlan, units.Dim, error) {
+	if s.Spikes != nil {
+		sp, err := compileTable(s.Spikes)
+		return sp, units.Dimensionless, err
+	}
 	steps := math.Round(s.DT / dt)
 	if !(steps >= 1) || math.Abs(s.DT/dt-steps) > 1e-6*steps || steps > math.MaxUint32 {
 		return SeriesPlan{}, units.Dim{}, fmt.Errorf("its dt of %g ms is not a whole multiple of the time step of %g ms", s.DT, dt)
@@ -65,6 +69,30 @@ func compileOneSeries(s *Series, dt float64) (SeriesPlan, units.Dim, error) {
 		values[k] = float32(x * scale)
 	}
 	return SeriesPlan{Values: values, PerNeuron: s.PerNeuron, StepsPerValue: uint32(steps)}, u.Dim, nil
+}
+
+// compileTable lays out a spike table (SeriesPlan.Spikes).
+func compileTable(spikes [][]uint32) (SeriesPlan, error) {
+	n := len(spikes)
+	values := make([]float32, n+1, n+1)
+	total := 0
+	for i, steps := range spikes {
+		for k, s := range steps {
+			if s >= MaxTableValue {
+				return SeriesPlan{}, fmt.Errorf("neuron %d: spike in step %d, past the last step of a spike table, %d", i, s, MaxTableValue-1)
+			}
+			if k > 0 && s <= steps[k-1] {
+				return SeriesPlan{}, fmt.Errorf("neuron %d: spike steps %d and %d out of order", i, steps[k-1], s)
+			}
+			values = append(values, float32(s))
+		}
+		total += len(steps)
+		if total >= MaxTableValue {
+			return SeriesPlan{}, fmt.Errorf("more than %d spikes", MaxTableValue-1)
+		}
+		values[i+1] = float32(total)
+	}
+	return SeriesPlan{Values: values, PerNeuron: true, StepsPerValue: 1, Spikes: true}, nil
 }
 
 // forGroup returns the series that the step inputs of a group of n
@@ -92,6 +120,12 @@ func (gp *GroupPlan) CheckSeries() error {
 		if sp.PerNeuron {
 			width = gp.N
 		}
+		if sp.Spikes {
+			if err := sp.checkTable(gp.N); err != nil {
+				return fmt.Errorf("spike table %q: %w", sp.Input, err)
+			}
+			continue
+		}
 		switch {
 		case sp.StepsPerValue < 1:
 			return fmt.Errorf("time series %q: %d steps per value", sp.Input, sp.StepsPerValue)
@@ -99,6 +133,23 @@ func (gp *GroupPlan) CheckSeries() error {
 		case width == 0 || len(sp.Values) == 0 || len(sp.Values)%width != 0:
 			return fmt.Errorf("time series %q: %d values are not one or more steps of %d", sp.Input, len(sp.Values), width)
 		}
+	}
+	return nil
+}
+
+// checkTable reports a spike table that is not laid out for n neurons as
+// SeriesPlan describes.
+func (sp *SeriesPlan) checkTable(n int) error {
+	if !sp.PerNeuron || len(sp.Values) < n+1 || sp.Values[0] != 0 {
+		return fmt.Errorf("%d values do not start with %d offsets from 0", len(sp.Values), n+1)
+	}
+	for i := range n {
+		if !(sp.Values[i] <= sp.Values[i+1]) {
+			return fmt.Errorf("offsets of neurons %d and %d decrease", i, i+1)
+		}
+	}
+	if sp.Values[n] != float32(len(sp.Values)-n-1) || len(sp.Values)-n-1 >= MaxTableValue {
+		return fmt.Errorf("%d steps for %g listed", len(sp.Values)-n-1, sp.Values[n])
 	}
 	return nil
 }

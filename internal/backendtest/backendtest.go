@@ -36,6 +36,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) host.Backend) {
 		{"State", testState},
 		{"Record", testRecord},
 		{"Faults", testFaults},
+		{"SpikeTable", testSpikeTable},
 		{"Network", func(t *testing.T, nb func(t *testing.T) host.Backend) {
 			Equal(t, cpu.New(cpu.Options{Workers: 1}), nb(t), func() *host.Plan { return Network(t, 300, 20, 1) }, 400)
 		}},
