@@ -26,6 +26,20 @@ dapost/dt = -apost/(20*ms) : 1 (event-driven)`,
 	}
 }
 
+// STDPMultiplicativeSynapses is STDPSynapses with soft bounds (van Rossum,
+// Bi & Turrigiano 2000, J. Neurosci. 20:8812–8821; Gütig et al. 2003,
+// J. Neurosci. 23:3697–3714 with μ = 1): potentiation scales with the room
+// left, w += A_pre·exp(−Δt/τ_pre)·(1 − w), and depression with the weight,
+// w += A_post·exp(Δt/τ_post)·w, so weights settle inside [0, 1] (fractions
+// of wmax) in a unimodal distribution instead of at the bounds. Same
+// parameters, traces and conditions as STDPSynapses.
+func STDPMultiplicativeSynapses(target string, wmax string) Synapses {
+	s := STDPSynapses(target, wmax)
+	s.OnPre = fmt.Sprintf("%s_post += w*(%s)\napre += 0.01\nw = clip(w + apost*w, 0, 1)", target, wmax)
+	s.OnPost = "apost += -1.05*0.01\nw = clip(w + apre*(1 - w), 0, 1)"
+	return s
+}
+
 // TsodyksMarkram is short-term depression and facilitation of the
 // Tsodyks–Markram model (Tsodyks & Markram 1997, PNAS 94:719–723;
 // facilitation as in Tsodyks, Pawelzik & Markram 1998, Neural Comput.

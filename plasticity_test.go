@@ -159,3 +159,33 @@ func TestTsodyksMarkram(t *testing.T) {
 		}
 	}
 }
+
+// TestSTDPMultiplicative checks the soft-bound rule on one pair each way:
+// a presynaptic spike at 10 ms and a postsynaptic one at 15 ms give
+// w += 0.01·e^(−5/20)·(1 − w); a postsynaptic spike at 15 ms and a
+// presynaptic one at 20 ms give w −= 0.0105·e^(−5/20)·w.
+func TestSTDPMultiplicative(t *testing.T) {
+	for _, backend := range []string{"cpu", "vulkan"} {
+		if backend == "vulkan" {
+			vulkanOrSkip(t)
+		}
+		net := spikevk.New(spikevk.Config{Backend: backend})
+		pre := net.SpikeGenerator("pre", 2, []int{0, 1}, []float64{10, 20})
+		post := net.Group("post", 1, spikevk.Equations{Equations: "dg_e/dt = -g_e/ms : siemens", Threshold: "abs(t - 15*ms) < 0.05*ms"}.Model())
+		syn := net.Connect("stdp", pre, post, spikevk.STDPMultiplicativeSynapses("g_e", "1*nS"), spikevk.AllToAll()).Set("w", "0.3 + 0.4*i")
+		if err := net.Run(context.Background(), 30); err != nil {
+			t.Fatal(err)
+		}
+		w, err := syn.Get("w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		decay := math.Exp(-5.0 / 20)
+		want := []float64{0.3 + 0.01*decay*(1-0.3), 0.7 - 0.0105*decay*0.7}
+		for k := range want {
+			if math.Abs(float64(w[k])-want[k]) > 1e-6 {
+				t.Errorf("%s: w[%d] = %.7f, want %.7f", backend, k, w[k], want[k])
+			}
+		}
+	}
+}
