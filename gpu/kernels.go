@@ -87,6 +87,38 @@ func usedInputs(p *ir.Program) []bool {
 	return used
 }
 
+// pathwayInputs returns the GLSL expression of every input of a synapse
+// program (on_pre, on_post or the per-step program) named what: "t_now"
+// for the time, x_pre and x_post from the pre- and postsynaptic groups'
+// arrays (buffer preBuf at index preIndex, postBuf at postIndex), other
+// names from the projection's arrays at synapse k. Inputs the program
+// never reads become 0.0, so an expression that indexes a buffer is one
+// the kernel needs.
+func pathwayInputs(prog *ir.Program, what string, syn, pre, post *arrays, preBuf, preIndex, postBuf, postIndex string) ([]string, error) {
+	used := usedInputs(prog)
+	inputs := make([]string, len(prog.Inputs))
+	for k, name := range prog.Inputs {
+		e, ok := "t_now", true
+		switch {
+		case name == host.InputTime:
+		case strings.HasSuffix(name, host.SuffixPre):
+			e, ok = pre.read(strings.TrimSuffix(name, host.SuffixPre), preBuf, preIndex)
+		case strings.HasSuffix(name, host.SuffixPost):
+			e, ok = post.read(strings.TrimSuffix(name, host.SuffixPost), postBuf, postIndex)
+		default:
+			e, ok = syn.read(name, "syn", "k")
+		}
+		if !ok {
+			return nil, fmt.Errorf("%s has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", what, name)
+		}
+		if !used[k] {
+			e = "0.0"
+		}
+		inputs[k] = e
+	}
+	return inputs, nil
+}
+
 // sink is the local that receives outputs no array keeps.
 const sink = "spk_sink"
 
@@ -324,26 +356,9 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 	if same {
 		postBuf = "pre"
 	}
-	used := usedInputs(prog)
-	inputs := make([]string, len(prog.Inputs))
-	for k, name := range prog.Inputs {
-		e, ok := "t_now", true
-		switch {
-		case name == host.InputTime:
-		case strings.HasSuffix(name, host.SuffixPre):
-			e, ok = pre.read(strings.TrimSuffix(name, host.SuffixPre), "pre", "j")
-		case strings.HasSuffix(name, host.SuffixPost):
-			e, ok = post.read(strings.TrimSuffix(name, host.SuffixPost), postBuf, "tgt")
-		default:
-			e, ok = syn.read(name, "syn", "k")
-		}
-		if !ok {
-			return "", l, fmt.Errorf("OnPre has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", name)
-		}
-		if !used[k] {
-			e = "0.0"
-		}
-		inputs[k] = e
+	inputs, err := pathwayInputs(prog, "OnPre", syn, pre, post, "pre", "j", postBuf, "tgt")
+	if err != nil {
+		return "", l, err
 	}
 	outputs := make([]string, len(prog.Outputs))
 	var decls, effects strings.Builder

@@ -46,33 +46,24 @@ func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) 
 	if same {
 		preBuf = "post"
 	}
-	used := usedInputs(prog)
-	inputs := make([]string, len(prog.Inputs))
+	inputs, err := pathwayInputs(prog, "OnPost", syn, pre, post, preBuf, "preof[k]", "post", "i")
+	if err != nil {
+		return "", l, err
+	}
 	for k, name := range prog.Inputs {
-		e, ok := "t_now", true
+		if !strings.Contains(inputs[k], "[") { // a constant, the time or unread
+			continue
+		}
 		switch {
-		case name == host.InputTime:
 		case strings.HasSuffix(name, host.SuffixPre):
-			e, ok = pre.read(strings.TrimSuffix(name, host.SuffixPre), preBuf, "preof[k]")
-			if ok && used[k] && strings.Contains(e, "[") {
-				l.preOf = true
-				l.pre = l.pre || !same
-				l.post = l.post || same
-			}
+			l.preOf = true
+			l.pre = l.pre || !same
+			l.post = l.post || same
 		case strings.HasSuffix(name, host.SuffixPost):
-			e, ok = post.read(strings.TrimSuffix(name, host.SuffixPost), "post", "i")
-			l.post = l.post || ok && used[k] && strings.Contains(e, "[")
+			l.post = true
 		default:
-			e, ok = syn.read(name, "syn", "k")
-			l.syn = l.syn || ok && used[k] && strings.Contains(e, "[")
+			l.syn = true
 		}
-		if !ok {
-			return "", l, fmt.Errorf("OnPost has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", name)
-		}
-		if !used[k] {
-			e = "0.0"
-		}
-		inputs[k] = e
 	}
 	outputs := make([]string, len(prog.Outputs))
 	for k, o := range prog.Outputs {

@@ -126,38 +126,24 @@ func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline boo
 		}
 	}
 	if evaluates {
-		used := usedInputs(prog)
-		inputs := make([]string, len(prog.Inputs))
+		inputs, err := pathwayInputs(prog, "Step", syn, pre, post, preBuf, "pj", postBuf, "tgt")
+		if err != nil {
+			return "", nil, err
+		}
 		for k, name := range prog.Inputs {
-			e, ok := "t_now", true
+			if !strings.Contains(inputs[k], "[") { // a constant, the time or unread
+				continue
+			}
 			switch {
-			case name == host.InputTime:
 			case strings.HasSuffix(name, host.SuffixPre):
-				e, ok = pre.read(strings.TrimSuffix(name, host.SuffixPre), preBuf, "pj")
+				use[preBuf] = true
+				use["preof"] = use["preof"] || kind != gatherPre
 			case strings.HasSuffix(name, host.SuffixPost):
-				e, ok = post.read(strings.TrimSuffix(name, host.SuffixPost), postBuf, "tgt")
+				use[postBuf] = true
+				use["target"] = use["target"] || kind != gatherPost
 			default:
-				e, ok = syn.read(name, "syn", "k")
+				use["syn"] = true
 			}
-			if !ok {
-				return "", nil, fmt.Errorf("Step has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", name)
-			}
-			if !used[k] {
-				e = "0.0"
-			}
-			if strings.Contains(e, "[") {
-				switch {
-				case strings.HasSuffix(name, host.SuffixPre):
-					use[preBuf] = true
-					use["preof"] = use["preof"] || kind != gatherPre
-				case strings.HasSuffix(name, host.SuffixPost):
-					use[postBuf] = true
-					use["target"] = use["target"] || kind != gatherPost
-				default:
-					use["syn"] = true
-				}
-			}
-			inputs[k] = e
 		}
 		body.WriteString(prog.GLSL(ir.GLSLEnv{
 			Input:  func(k int) string { return inputs[k] },
