@@ -59,9 +59,20 @@ func TestCurrentValues(t *testing.T) {
 		for _, s := range c.src {
 			p.Inject("I", s)
 		}
-		m := net.StateMonitor(p, []string{"y"}, dt, 0, 1, 2)
+		m := net.StateMonitor(p, []string{"y", "I"}, dt, 0, 1, 2)
 		y := sampleY(t, net, m, ms)
+		_, direct, err := m.Values("I")
+		if err != nil {
+			t.Fatal(err)
+		}
 		net.Close()
+		// I recorded directly is the value of step k that the reset copied
+		// into y.
+		for k := 0; k+1 < len(y); k++ {
+			if !slices.Equal(direct[k], y[k+1]) {
+				t.Fatalf("%s: step %d: I recorded %v, the step used %v", c.name, k, direct[k], y[k+1])
+			}
+		}
 		for k := 1; k < len(y); k++ {
 			tm := float64(host.Time(uint32(k-1), dt))
 			for i := range 3 {
@@ -97,16 +108,19 @@ func currentNetwork(backend string) (*spikevk.Network, []*spikevk.Group) {
 }
 
 // TestCurrentExact: every source, and a time series, drive a group
-// identically on the CPU and the Vulkan device, bit for bit.
+// identically on the CPU and the Vulkan device, bit for bit, and the
+// injected currents recorded directly agree too.
 func TestCurrentExact(t *testing.T) {
 	vulkanOrSkip(t)
-	var results [2][][]float32
+	var results, currents [2][][]float32
 	var spikes [2][]int
 	for b, backend := range []string{"cpu", "vulkan"} {
 		net, groups := currentNetwork(backend)
 		var mons []*spikevk.SpikeMonitor
+		var states []*spikevk.StateMonitor
 		for _, g := range groups {
 			mons = append(mons, net.SpikeMonitor(g))
+			states = append(states, net.StateMonitor(g, []string{"I", "v"}, 0.5))
 		}
 		if err := net.Run(context.Background(), 60); err != nil {
 			t.Fatal(err)
@@ -119,6 +133,11 @@ func TestCurrentExact(t *testing.T) {
 			results[b] = append(results[b], v)
 			i, _ := mons[k].Spikes()
 			spikes[b] = append(spikes[b], len(i))
+			_, rows, err := states[k].Values("I")
+			if err != nil {
+				t.Fatal(err)
+			}
+			currents[b] = append(currents[b], slices.Concat(rows...))
 		}
 		net.Close()
 	}
@@ -127,6 +146,9 @@ func TestCurrentExact(t *testing.T) {
 		if !slices.Equal(results[0][k], results[1][k]) || spikes[0][k] != spikes[1][k] {
 			t.Errorf("group %d: cpu v %v (%d spikes), vulkan v %v (%d spikes)", k, results[0][k], spikes[0][k], results[1][k], spikes[1][k])
 		}
+		if len(currents[0][k]) != 3*120 || !slices.Equal(currents[0][k], currents[1][k]) {
+			t.Errorf("group %d: recorded I differs: cpu %d values, vulkan %d", k, len(currents[0][k]), len(currents[1][k]))
+		}
 		if spikes[0][k] == 0 {
 			t.Errorf("group %d does not spike: the test covers little", k)
 		}
@@ -134,20 +156,31 @@ func TestCurrentExact(t *testing.T) {
 }
 
 // noiseSamples runs a probe of n neurons driven by src for ms and returns
-// I of every neuron at every step from step skip on, row per step.
-func noiseSamples(t *testing.T, method string, src spikevk.Current, n int, ms float64, skip int) [][]float32 {
+// I of every neuron at every step from step skip on, row per step, as the
+// state monitor recorded it. It checks them against the values the steps
+// used, which their resets copied into y: y of step k+lag is I of step k,
+// with lag 1 for a current of time alone, but 0 for an OU current, since a
+// reset sees the state integrated in its step, which is I at the start of
+// the next.
+func noiseSamples(t *testing.T, method string, src spikevk.Current, lag, n int, ms float64, skip int) [][]float32 {
+	t.Helper()
 	net := spikevk.New(spikevk.Config{Seed: 4, Backend: "cpu"})
 	model := spikevk.Equations{Equations: "I : amp\ndy/dt = 0*amp/ms : amp", Threshold: "t >= 0*ms", Reset: "y = I", Method: method}
 	p := net.Group("p", n, model.Model())
 	p.Inject("I", src)
-	all := make([]int, n)
-	for i := range all {
-		all[i] = i
-	}
-	m := net.StateMonitor(p, []string{"y"}, 0.1, all...)
+	m := net.StateMonitor(p, []string{"I", "y"}, 0.1)
 	y := sampleY(t, net, m, ms)
+	_, I, err := m.Values("I")
+	if err != nil {
+		t.Fatal(err)
+	}
 	net.Close()
-	return y[1+skip:]
+	for k := 1 - lag; k+lag < len(y); k++ {
+		if !slices.Equal(I[k], y[k+lag]) {
+			t.Fatalf("step %d: I recorded %v, the step used %v", k, I[k], y[k+lag])
+		}
+	}
+	return I[skip:]
 }
 
 // meanSD is the mean and standard deviation of all values.
@@ -167,7 +200,7 @@ func meanSD(rows [][]float32) (mean, sd float64) {
 // TestWhiteNoise: the current has the requested mean and standard
 // deviation, and successive steps are independent.
 func TestWhiteNoise(t *testing.T) {
-	y := noiseSamples(t, "", spikevk.WhiteNoise("10*pA", "5*pA"), 200, 20, 0)
+	y := noiseSamples(t, "", spikevk.WhiteNoise("10*pA", "5*pA"), 1, 200, 20, 0)
 	mean, sd := meanSD(y)
 	n := float64(len(y) * len(y[0]))
 	if math.Abs(mean-10) > 4*5/math.Sqrt(n) || math.Abs(sd-5) > 4*5/math.Sqrt(2*n) {
@@ -196,7 +229,7 @@ func autocorrelation(rows [][]float32, lag int, mean, sd float64) float64 {
 func TestOU(t *testing.T) {
 	const tau = 2.0
 	for _, method := range []string{"euler", "exponential_euler"} {
-		y := noiseSamples(t, method, spikevk.OU("10*pA", "5*pA", tau), 400, 60, 100)
+		y := noiseSamples(t, method, spikevk.OU("10*pA", "5*pA", tau), 0, 400, 60, 100)
 		mean, sd := meanSD(y)
 		// Samples 2τ apart are nearly independent: n/(steps per 2τ) of them.
 		n := float64(len(y)*len(y[0])) / (2 * tau / 0.1)

@@ -48,13 +48,12 @@ func build(n *Network) (*simulation, error) {
 	}
 	for _, m := range n.monitors {
 		if sm, ok := m.(*StateMonitor); ok {
-			r, err := sm.plan(compiled)
+			recs, err := sm.plan(compiled)
 			if err != nil {
 				backend.Close()
 				return nil, err
 			}
-			sm.rec = len(compiled.Plan.Records)
-			compiled.Plan.Records = append(compiled.Plan.Records, r)
+			compiled.Plan.Records = append(compiled.Plan.Records, recs...)
 		}
 	}
 	if err := backend.Load(compiled.Plan); err != nil {

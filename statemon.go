@@ -21,17 +21,28 @@ type StateMonitor struct {
 	vars    []string
 	every   uint32 // steps between samples
 	neurons []int  // indices in g
-	rec     int    // index in Plan.Records once built
+	parts   []part // once built: one record of states and parameters, one of subexpressions
 	units   []units.Dim
 	steps   []uint32  // the step of each sample
 	data    []float32 // per sample, per variable, per neuron
 }
 
-// StateMonitor records the variables vars of g (states or parameters of
-// its model) every every ms (a whole number of steps; 0: every step) for
-// all its neurons, or only for neurons (indices in g). A variable that the
-// model lacks makes Run fail with an error naming the group and the
-// variable.
+// part is a record of Plan.Records that samples some of a monitor's
+// variables.
+type part struct {
+	rec  int   // index in Plan.Records
+	vars []int // indices in StateMonitor.vars, in the record's order
+}
+
+// StateMonitor records the variables vars of g (states, parameters or
+// subexpressions of its model) every every ms (a whole number of steps; 0:
+// every step) for all its neurons, or only for neurons (indices in g). A
+// subexpression, such as a current injected with Group.Inject, is
+// recorded as the step computes it from the values at the start of the
+// step (so a noisy current is the draw the neuron integrated); the step
+// then writes it to memory, so a checkpoint restores only into a network
+// that monitors the same subexpressions. A variable that the model lacks
+// makes Run fail with an error naming the group and the variable.
 func (n *Network) StateMonitor(g *Group, vars []string, every float64, neurons ...int) *StateMonitor {
 	m := &StateMonitor{g: g, vars: vars, every: 1}
 	what := fmt.Sprintf("state monitor of %s", g)
@@ -72,40 +83,79 @@ func (n *Network) StateMonitor(g *Group, vars []string, every float64, neurons .
 		}
 		m.neurons = append(m.neurons, i)
 	}
+	d := n.desc.Groups[g.index]
+	for _, v := range vars {
+		if !slices.Contains(d.Observe, v) {
+			d.Observe = append(d.Observe, v)
+		}
+	}
 	n.monitors = append(n.monitors, m)
 	return m
 }
 
 // plan checks the monitor's variables against the compiled network and
-// returns its record.
-func (m *StateMonitor) plan(c *host.Compiled) (*host.RecordPlan, error) {
+// returns its records: one sampling the states and parameters at the start
+// of the step, one sampling the subexpressions after the step program.
+func (m *StateMonitor) plan(c *host.Compiled) ([]*host.RecordPlan, error) {
 	gp, model := c.Plan.Groups[m.g.index], c.Models[m.g.index]
-	vars := slices.Concat(model.Neuron.States, model.Neuron.Params)
+	stored := slices.Concat(model.Neuron.States, model.Neuron.Params)
+	all := slices.Concat(stored, model.Neuron.Subexpressions)
+	before := &host.RecordPlan{Group: m.g.index, Every: m.every}
+	after := &host.RecordPlan{Group: m.g.index, Every: m.every, AfterStep: true}
+	var inBefore, inAfter []int
 	m.units = m.units[:0]
-	for _, name := range m.vars {
-		k := slices.IndexFunc(vars, func(v models.Var) bool { return v.Name == name })
+	for a, name := range m.vars {
+		k := slices.IndexFunc(all, func(v models.Var) bool { return v.Name == name })
 		if k < 0 || !slices.ContainsFunc(gp.Arrays, func(a host.Array) bool { return a.Name == name }) {
 			var names []string
-			for _, v := range vars {
+			for _, v := range all {
 				names = append(names, v.Name)
 			}
 			return nil, fmt.Errorf("state monitor of %s: group %q has no variable %q (its variables: %s)",
 				m.g, gp.Name, name, strings.Join(names, ", "))
 		}
-		m.units = append(m.units, vars[k].Dim)
+		m.units = append(m.units, all[k].Dim)
+		if k < len(stored) {
+			before.Arrays, inBefore = append(before.Arrays, name), append(inBefore, a)
+		} else {
+			after.Arrays, inAfter = append(after.Arrays, name), append(inAfter, a)
+		}
 	}
-	r := &host.RecordPlan{Group: m.g.index, Arrays: m.vars, Every: m.every}
 	for _, i := range m.neurons {
-		r.Neurons = append(r.Neurons, uint32(m.g.lo+i))
+		before.Neurons = append(before.Neurons, uint32(m.g.lo+i))
 	}
-	return r, nil
+	after.Neurons = before.Neurons
+	m.parts = m.parts[:0]
+	var recs []*host.RecordPlan
+	for _, r := range []struct {
+		plan *host.RecordPlan
+		vars []int
+	}{{before, inBefore}, {after, inAfter}} {
+		if len(r.vars) > 0 {
+			m.parts = append(m.parts, part{rec: len(c.Plan.Records) + len(recs), vars: r.vars})
+			recs = append(recs, r.plan)
+		}
+	}
+	return recs, nil
 }
 
+// record appends the samples of a batch, per sample, per variable in the
+// order of vars, per neuron.
 func (m *StateMonitor) record(b *host.Batch, _ *host.Plan) {
-	m.data = append(m.data, b.Samples[m.rec]...)
+	nn, first := len(m.neurons), len(m.steps)
 	for s := b.First; s < b.First+b.Steps; s++ {
 		if s%m.every == 0 {
 			m.steps = append(m.steps, s)
+		}
+	}
+	m.data = slices.Grow(m.data, (len(m.steps)-first)*len(m.vars)*nn)[:len(m.steps)*len(m.vars)*nn]
+	for _, p := range m.parts {
+		src := b.Samples[p.rec]
+		for k := range len(m.steps) - first {
+			for j, a := range p.vars {
+				at := ((first+k)*len(m.vars) + a) * nn
+				copy(m.data[at:at+nn], src[(k*len(p.vars)+j)*nn:])
+			}
 		}
 	}
 }

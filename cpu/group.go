@@ -297,7 +297,7 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 		}
 	}
 	for _, r := range g.records {
-		r.sample(b.batch, s, lo, hi)
+		r.sample(b.batch, s, lo, hi, false)
 	}
 	for k, in := range g.in {
 		if !in.used {
@@ -331,6 +331,9 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 		if dst != nil {
 			copy(dst[lo:hi], w.out[k][:n])
 		}
+	}
+	for _, r := range g.records {
+		r.sample(b.batch, s, lo, hi, true)
 	}
 	g.faults[c] = g.check(lo, hi)
 	if g.spikeOut < 0 {

@@ -38,9 +38,10 @@ func newRecords(p *host.Plan, groups []*group) error {
 }
 
 // sample writes the values of neurons lo … hi-1 at step s to batch, if r
-// samples step s.
-func (r *record) sample(batch *host.Batch, s uint32, lo, hi int) {
-	if s%r.plan.Every != 0 {
+// samples step s at this point of the step: before the Step program
+// (after false) or after it.
+func (r *record) sample(batch *host.Batch, s uint32, lo, hi int, after bool) {
+	if s%r.plan.Every != 0 || r.plan.AfterStep != after {
 		return
 	}
 	m := len(r.plan.Neurons)

@@ -295,11 +295,11 @@ void main() {
 		fmt.Fprintf(&b, "\t\t{\n\t\t\tuint o = (%du + slot) * N + i;\n\t\t\t%s = spk_add_fixed(%s, ring[o]);\n\t\t\tring[o] = int64_t(0);\n\t\t}\n",
 			x*g.Ring, v, v)
 	}
-	b.WriteString(sampleCode(dg))
+	b.WriteString(sampleCode(dg, false))
 	fmt.Fprintf(&b, `		precise float t_now = float(step) * %s;
 		float spike = 0.0;
 		float %s;
-%s		if (spike != 0.0) {
+%s%s		if (spike != 0.0) {
 			list[atomicAdd(count[step & 1u], 1u)] = i;
 			atomicOr(words[lid >> 5u], 1u << (lid & 31u));
 		}
@@ -313,7 +313,7 @@ void main() {
 		}
 	}
 }
-`, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"), faultCode(dg))
+`, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"), sampleCode(dg, true), faultCode(dg))
 	return b.String(), nil
 }
 

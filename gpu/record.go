@@ -14,7 +14,7 @@ import (
 // The neuron kernel of a group samples its records (host.RecordPlan): in a
 // step s that a record samples, the thread of a sampled neuron writes its
 // values to the group's sample buffer, after the ring inputs and before
-// the step program, at the record's offset, sample index s/Every minus the
+// the step program (after it for AfterStep), at the record's offset, sample index s/Every minus the
 // index of the batch's first sample. A map buffer holds, per record of the
 // group, the position+1 of each neuron in Neurons (0: not sampled).
 //
@@ -171,11 +171,15 @@ func (dg *group) readFault(first uint32, dt float64) (*host.StateError, error) {
 }
 
 // sampleCode is the GLSL of a neuron kernel that writes the samples of
-// step step, for thread i after its ring inputs.
-func sampleCode(dg *group) string {
+// step step for thread i: of the records that sample after its ring
+// inputs, or, after, of those that sample after the step program.
+func sampleCode(dg *group, after bool) string {
 	var b strings.Builder
 	for k, rec := range dg.recs {
 		rp := rec.plan
+		if rp.AfterStep != after {
+			continue
+		}
 		m := len(rp.Neurons)
 		fmt.Fprintf(&b, "\t\tif (step %% %du == 0u) {\n\t\t\tuint p = smap[%du + i];\n\t\t\tif (p != 0u) {\n", rp.Every, k*dg.plan.N)
 		fmt.Fprintf(&b, "\t\t\t\tuint o = %du + (step / %du - (clock_base / %du + (clock_base %% %du != 0u ? 1u : 0u))) * %du + p - 1u;\n",

@@ -119,6 +119,9 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	if err != nil {
 		return nil, nil, err
 	}
+	if m, err = observe(m, g.Observe); err != nil {
+		return nil, nil, err
+	}
 	n := m.Neuron
 	dims := map[string]units.Dim{}
 	kind := map[string]string{}
@@ -180,6 +183,9 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	for _, name := range n.Derived() {
 		gp.Arrays = append(gp.Arrays, Array{Name: name, Init: derived[name]})
 	}
+	for _, name := range n.Spec().Observed {
+		gp.Arrays = append(gp.Arrays, Array{Name: name, Init: make([]float32, g.N)})
+	}
 	if slices.Contains(n.Step.Inputs, models.Refractory) {
 		gp.Arrays = append(gp.Arrays, Array{Name: models.Refractory, Init: make([]float32, g.N)})
 	}
@@ -192,6 +198,27 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 		}
 	}
 	return gp, m, nil
+}
+
+// observe compiles the model m again with the subexpressions of names as
+// outputs of its step (Group.Observe).
+func observe(m *models.Model, names []string) (*models.Model, error) {
+	var observed []string
+	for _, v := range m.Neuron.Subexpressions {
+		if slices.Contains(names, v.Name) {
+			observed = append(observed, v.Name)
+		}
+	}
+	if observed == nil {
+		return m, nil
+	}
+	n, err := m.Neuron.WithObserved(observed)
+	if err != nil {
+		return nil, err
+	}
+	out := *m
+	out.Neuron = n
+	return &out, nil
 }
 
 // derive computes the derived values of a model, once when every

@@ -41,6 +41,12 @@ type Group struct {
 	Values []Value // parameter and initial values, applied in order after the model's own
 	// Currents are injected into parameters of the model (see Current).
 	Currents []Current
+	// Observe names subexpressions of the model to record: the Step
+	// program writes each, as computed from the values at the start of the
+	// step, to an array of its name (models.NeuronSpec.Observed), which a
+	// RecordPlan with AfterStep samples. Names that are not subexpressions
+	// of the model are left alone.
+	Observe []string
 }
 
 // Current is a current source injected into a parameter Var of a group's

@@ -50,8 +50,8 @@ import (
 //     group's spike list of step s and sets bit i of the group's spike
 //     record for step s. Random draws use key Seed, the group's Stream,
 //     element index i and step s. The group's Records sample its arrays
-//     after the ring inputs, before the Step program (RecordPlan); after
-//     it, a faulty value of a non-Const array is a fault of the batch
+//     after the ring inputs, before the Step program, or after it with
+//     AfterStep (RecordPlan); after it, a faulty value of a non-Const array is a fault of the batch
 //     (Runaway, Batch.Faults).
 //  2. For each projection, in order, for each spike of its Pre group in
 //     step s, for each synapse k of that neuron's row: the OnPre program

@@ -10,7 +10,10 @@ import (
 // every step s with s mod Every = 0, the values of Arrays for Neurons (no
 // index twice), taken after the ring inputs of step s are added and before
 // the Step program runs, as Brian2's StateMonitor records at the start of
-// a step. A Const array is sampled too (its value).
+// a step. A Const array is sampled too (its value). With AfterStep, the
+// samples are taken after the Step program of step s instead: the values
+// it wrote in step s, such as the subexpressions it outputs for
+// Group.Observe.
 //
 // The samples of a batch are in Batch.Samples, one slice per record: for
 // each sampled step of the batch in order, for each array of Arrays, for
@@ -21,6 +24,8 @@ type RecordPlan struct {
 	Arrays  []string
 	Neurons []uint32
 	Every   uint32 // at least 1
+	// AfterStep samples after the Step program rather than before it.
+	AfterStep bool
 }
 
 // Sampled is the number of steps of first … first+steps-1 that r samples.

@@ -23,6 +23,13 @@ func TestCompileExpr(t *testing.T) {
 		{text: "6*nS", want: siemens, value: 6},
 		{text: "E_L*ms", want: volt, errWant: "must be in"},
 		{text: "E_L > V_th", want: volt, errWant: "boolean"},
+		{text: "int(V_th > E_L)*mV", want: volt, inputs: []float32{-60, -50, 0}, value: 1},
+		{text: "int(V_th < E_L)*mV + E_L", want: volt, inputs: []float32{-60, -50, 0}, value: -60},
+		{text: "int(i >= 2 and i < 4)*mV", want: volt, inputs: []float32{0, 0, 3}, value: 1},
+		{text: "int(-2.5)*mV + (i % 2)*mV", want: volt, inputs: []float32{0, 0, 3}, value: -1},
+		{text: "(E_L % (7*mV))", want: volt, inputs: []float32{-60, 0, 0}, value: 3},
+		{text: "int(E_L > V_th, 1)*mV", want: volt, errWant: "is a condition"},
+		{text: "abs(E_L > V_th)*mV", want: volt, errWant: "is a condition"},
 		{text: "E_X", want: volt, errWant: `unknown name "E_X"`},
 	}
 	for _, tt := range tests {

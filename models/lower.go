@@ -350,6 +350,10 @@ func (s *scope) call(n *syntax.Call) (value, error) {
 		if err != nil {
 			return value{}, err
 		}
+		if v.bool && n.Func == "int" && len(n.Args) == 1 {
+			// Brian2's int(condition): 1 where it holds, else 0.
+			return value{reg: b.Select(v.reg, b.Const(1), b.Const(0))}, nil
+		}
 		if v.bool {
 			return value{}, errorf(a.Position(), "argument %d of %s() is a condition, not a number", i+1, n.Func)
 		}

@@ -28,6 +28,10 @@ type NeuronSpec struct {
 	// time series, rather than values derived from them once (hoisted
 	// expressions, exact integration's propagators).
 	Summed []string
+	// Observed are subexpressions that the step outputs, under their own
+	// names, as computed from the values at the start of the step (what
+	// Brian2's StateMonitor records for a subexpression).
+	Observed []string
 
 	// Where each text starts in File, for error positions; the zero Pos
 	// means line 1, column 1 of a text of its own.
@@ -55,10 +59,13 @@ type Var struct {
 
 // Neuron is a compiled neuron model.
 type Neuron struct {
-	States []Var       // integrated or assigned variables, in declaration order
-	Params []Var       // parameters, in declaration order
-	Method string      // the integration method used
-	Step   *ir.Program // one time step; see Compile
+	States []Var // integrated or assigned variables, in declaration order
+	Params []Var // parameters, in declaration order
+	// Subexpressions are the named expressions, in declaration order
+	// (NeuronSpec.Observed makes the step output them).
+	Subexpressions []Var
+	Method         string      // the integration method used
+	Step           *ir.Program // one time step; see Compile
 	// Rates has the inputs of Step and, for each differential equation
 	// linear in its own variable x, an output named x with ∂(dx/dt)/∂x in
 	// 1/ms: positive means the variable runs away from a fixed point.
@@ -96,6 +103,17 @@ func (n *Neuron) Hash() string {
 func (n *Neuron) WithSummed(names []string) (*Neuron, error) {
 	spec := n.spec
 	spec.Summed = names
+	return Compile(spec)
+}
+
+// Spec returns the spec the model was compiled from.
+func (n *Neuron) Spec() NeuronSpec { return n.spec }
+
+// WithObserved compiles the model again with the subexpressions names as
+// outputs of its step (NeuronSpec.Observed).
+func (n *Neuron) WithObserved(names []string) (*Neuron, error) {
+	spec := n.spec
+	spec.Observed = names
 	return Compile(spec)
 }
 
@@ -167,6 +185,7 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 			diffs = append(diffs, eq)
 			s.syms[eq.Var] = &symbol{dim: v.Dim, reg: b.Input(eq.Var)}
 		case syntax.Subexpression:
+			n.Subexpressions = append(n.Subexpressions, v)
 			s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr, constantOverDT: eq.HasFlag("constant over dt")}
 		}
 	}
@@ -180,6 +199,10 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	s.syms["dt"] = &symbol{dim: units.BaseDim(units.Time), reg: b.Const(spec.DT)}
 	s.syms[InputIndex] = &symbol{reg: b.Input(InputIndex)}
 	if err := checkSubexpressions(s, eqs); err != nil {
+		return nil, err
+	}
+	observed, err := observe(s, spec.Observed, declared)
+	if err != nil {
 		return nil, err
 	}
 
@@ -241,6 +264,9 @@ func Compile(spec NeuronSpec) (*Neuron, error) {
 	b.Output(OutputSpike, spike)
 	if haveRefr {
 		b.Output(Refractory, b.Select(spike, b.Const(float64(n.RefractorySteps)), count))
+	}
+	for k, name := range spec.Observed {
+		b.Output(name, observed[k])
 	}
 	fixed := map[string]bool{}
 	for _, v := range n.Params {
@@ -306,6 +332,28 @@ func checkSubexpressions(s *scope, eqs *syntax.Equations) error {
 		}
 	}
 	return nil
+}
+
+// observe lowers the observed subexpressions with the values at the start
+// of the step. A subexpression lowers to the same random draws wherever it
+// is used, so an observed noisy current is the one the step integrates.
+func observe(s *scope, names []string, declared map[string]*syntax.Equation) ([]ir.Reg, error) {
+	regs := make([]ir.Reg, len(names))
+	for k, name := range names {
+		eq := declared[name]
+		if eq == nil || eq.Kind != syntax.Subexpression {
+			return nil, fmt.Errorf("models: %q is not a subexpression of the model", name)
+		}
+		if slices.Contains(names[:k], name) {
+			return nil, fmt.Errorf("models: subexpression %q observed twice", name)
+		}
+		v, err := s.ident(&syntax.Ident{Name: name, Pos: eq.Pos})
+		if err != nil {
+			return nil, err
+		}
+		regs[k] = v.reg
+	}
+	return regs, nil
 }
 
 // integrateStates emits the integrated values of the differential

@@ -83,6 +83,9 @@ func Group(t testing.TB, name string, n int, nr *models.Neuron, vals map[string]
 		}
 		g.Arrays = append(g.Arrays, host.Array{Name: in, Init: v})
 	}
+	for _, x := range nr.Spec().Observed {
+		g.Arrays = append(g.Arrays, host.Array{Name: x, Init: make([]float32, n)})
+	}
 	for _, x := range targets {
 		if !slices.ContainsFunc(g.Arrays, func(a host.Array) bool { return a.Name == x }) {
 			g.Arrays = append(g.Arrays, host.Array{Name: x, Init: all[x]})

@@ -12,13 +12,16 @@ import (
 )
 
 // counter adds k to c in every step, after the sample of the step is
-// taken; v collects synaptic input.
-var counter = models.NeuronSpec{Equations: "dc/dt = 0/ms : 1\nk : 1\nv : volt", Threshold: "t >= 0*ms", Reset: "c += k", DT: dt}
+// taken; v collects synaptic input; the step outputs the subexpression
+// obs, computed before the reset.
+var counter = models.NeuronSpec{Equations: "dc/dt = 0/ms : 1\nk : 1\ndv/dt = 0*mV/ms : volt\nobs = 2*c + v/mV : 1", Threshold: "t >= 0*ms",
+	Reset: "c += k", DT: dt, Observed: []string{"obs"}}
 
 // testRecord: a record samples its arrays for its neurons in the steps
 // that are multiples of Every, after the ring inputs of the step and
-// before the step program, in the layout of host.RecordPlan, Const arrays
-// included, in batches that start anywhere.
+// before the step program (after it with AfterStep: the values the step
+// wrote, an observed subexpression among them), in the layout of
+// host.RecordPlan, Const arrays included, in batches that start anywhere.
 func testRecord(t *testing.T, nb func(t *testing.T) host.Backend) {
 	const n, k = 70, 7
 	drv, cnt := Compile(t, driver), Compile(t, counter)
@@ -53,6 +56,7 @@ func testRecord(t *testing.T, nb func(t *testing.T) host.Backend) {
 		{Group: 1, Arrays: []string{"c", "k", "v"}, Neurons: []uint32{65, 3, 0, 69}, Every: 1},
 		{Group: 1, Arrays: []string{"v"}, Neurons: []uint32{3}, Every: 3},
 		{Group: 0, Arrays: []string{"ts"}, Neurons: []uint32{1}, Every: 4},
+		{Group: 1, Arrays: []string{"obs", "c", "v"}, Neurons: []uint32{3, 65, 7}, Every: 2, AfterStep: true},
 	}
 	b := load(t, nb, p)
 	v := newSink(n)
@@ -62,9 +66,14 @@ func testRecord(t *testing.T, nb func(t *testing.T) host.Backend) {
 		vAt = append(vAt, append([]float32(nil), v.v...))
 	}
 	ts := spikeTimes(spikeAt...)
-	want := func(s uint32, a string, i uint32) float32 {
+	want := func(s uint32, a string, i uint32, after bool) float32 {
 		switch a {
+		case "obs":
+			return 2*(c0[i]+float32(k*s)) + vAt[s][i]
 		case "c":
+			if after {
+				return c0[i] + float32(k*(s+1))
+			}
 			return c0[i] + float32(k*s)
 		case "k":
 			return k
@@ -91,7 +100,7 @@ func testRecord(t *testing.T, nb func(t *testing.T) host.Backend) {
 				}
 				for _, a := range rp.Arrays {
 					for _, i := range rp.Neurons {
-						if x := want(s, a, i); math.Float32bits(got[at]) != math.Float32bits(x) {
+						if x := want(s, a, i, rp.AfterStep); math.Float32bits(got[at]) != math.Float32bits(x) {
 							t.Errorf("record %d step %d: %s of neuron %d = %v, want %v", r, s, a, i, got[at], x)
 						}
 						at++
