@@ -157,25 +157,7 @@ func (n *Network) SaveCheckpoint(path string) error {
 	if err != nil {
 		return fmt.Errorf("save checkpoint %s: %w", path, err)
 	}
-	return writeAtomic(path, func(tmp string) error {
-		w, err := npz.Create(tmp)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			if err := w.Write(e.name, e.value); err != nil {
-				w.Close()
-				return fmt.Errorf("entry %s: %w", e.name, err)
-			}
-		}
-		return w.Close()
-	})
-}
-
-// entry is one array of a checkpoint file.
-type entry struct {
-	name  string
-	value any
+	return writeNPZ(path, entries)
 }
 
 // entries lists the arrays of the checkpoint file of c, in the order of

@@ -2,6 +2,7 @@ package spikevk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
@@ -121,6 +122,9 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 	}
 	for done := uint32(0); done < steps; {
 		if err := ctx.Err(); err != nil {
+			if s.out != nil {
+				return errors.Join(err, s.out.flush(s.net))
+			}
 			return err
 		}
 		n := min(s.batch, steps-done)
@@ -133,7 +137,7 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 		done += n
 		s.fault = b.Fault()
 		if s.out != nil {
-			if err := s.out.write(s.net); err != nil {
+			if err := s.out.batch(s.net, done == steps || s.fault != nil); err != nil {
 				return err
 			}
 		}

@@ -171,7 +171,7 @@ func TestStateError(t *testing.T) {
 }
 
 // TestRecord: Record writes the spikes, the samples in SI units and
-// metadata.json after every batch; each file is replaced by a rename, so a
+// metadata.json at the end of each Run; each file is replaced by a rename, so a
 // reader that opened it earlier keeps a complete older version, and no
 // temporary file stays.
 func TestRecord(t *testing.T) {

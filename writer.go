@@ -7,15 +7,18 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-
-	"codeberg.org/sbinet/npyio/npz"
+	"time"
 )
 
 // Record makes every Run stream the recordings to the folder dir, which it
-// creates: after each batch of steps, the spikes of every SpikeMonitor and
-// the samples of every StateMonitor recorded so far, and metadata.json.
-// Each file is rewritten whole under a temporary name and renamed, so a
-// crash leaves the files of the last batch written, each complete:
+// creates: the spikes of every SpikeMonitor and the samples of every
+// StateMonitor recorded so far, and metadata.json, at the end of each Run
+// (also one stopped by its context or a fault) and during it after a batch
+// of steps once a second has passed since the last write, or longer when
+// writing takes long: at most a tenth of the wall time goes to writing,
+// however long the run. Each file is rewritten whole under a temporary
+// name and renamed, so a crash leaves the files of the last write, each
+// complete:
 //
 //   - spikes_<group>.npz: i (int32, neuron index in the monitored group)
 //     and t (float64, time in seconds), as SpikeMonitor.WriteNPZ writes;
@@ -36,7 +39,40 @@ func (n *Network) Record(dir string) {
 // writer writes the recordings of a simulation to a folder.
 type writer struct {
 	dir   string
-	files []string // per monitor of the network, its file; "" for none
+	files []string  // per monitor of the network, its file; "" for none
+	next  time.Time // during a run, no write before it
+	dirty bool      // the monitors hold more than the files
+}
+
+// Write intervals: at least minWriteGap, and writeGapFactor times as long
+// as the last write took.
+const (
+	minWriteGap    = time.Second
+	writeGapFactor = 9
+)
+
+// batch notes a batch of the run, and writes the files when it is the
+// last one of the run (final) or when the last write is long enough ago.
+func (w *writer) batch(n *Network, final bool) error {
+	w.dirty = true
+	if !final && time.Now().Before(w.next) {
+		return nil
+	}
+	return w.flush(n)
+}
+
+// flush writes the files if the monitors hold more than they do.
+func (w *writer) flush(n *Network) error {
+	if !w.dirty {
+		return nil
+	}
+	start := time.Now()
+	if err := w.write(n); err != nil {
+		return err
+	}
+	w.dirty = false
+	w.next = time.Now().Add(max(minWriteGap, writeGapFactor*time.Since(start)))
+	return nil
 }
 
 // newWriter creates dir and names the file of each monitor.
@@ -149,12 +185,11 @@ const modulePath = "github.com/spikevk/spikevk"
 // complete or not at all.
 func (m *StateMonitor) writeNPZ(path string) error {
 	t := make([]float64, len(m.steps))
-	entries := map[string]any{"t.npy": t}
 	neurons := make([]int32, len(m.neurons))
 	for k, i := range m.neurons {
 		neurons[k] = int32(i)
 	}
-	entries["neurons.npy"] = neurons
+	entries := []entry{{"t.npy", t}, {"neurons.npy", neurons}}
 	for a, name := range m.vars {
 		ts, v, err := m.Values(name)
 		if err != nil {
@@ -171,7 +206,7 @@ func (m *StateMonitor) writeNPZ(path string) error {
 				si[k][i] = float64(x) / scale
 			}
 		}
-		entries[name+".npy"] = si
+		entries = append(entries, entry{name + ".npy", si})
 	}
-	return writeAtomic(path, func(tmp string) error { return npz.Write(tmp, entries) })
+	return writeNPZ(path, entries)
 }

@@ -24,7 +24,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	p := fs.Float64("p", 0.02, "connection probability")
 	duration := fs.Float64("t", 1000, "biological time in ms")
 	seed := fs.Uint64("seed", 1, "random seed")
-	out := fs.String("out", "spikevk-out", "output folder for the spikes and metadata.json, written after every batch (empty: none)")
+	out := fs.String("out", "spikevk-out", "output folder for the spikes and metadata.json, written during the run and at its end (empty: none)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return errReported
