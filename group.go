@@ -167,9 +167,14 @@ func (g *Group) Get(variable string) ([]float32, error) {
 // spikes are a table that each step looks up (host.SeriesPlan), so a
 // generator costs memory in proportion to its spikes, not to the run.
 func (n *Network) SpikeGenerator(name string, size int, indices []int, timesMs []float64) *Group {
+	return n.spikeGenerator(name, size, indices, timesMs, func(k int) string { return fmt.Sprintf("entry %d", k) })
+}
+
+// spikeGenerator is SpikeGenerator with errors naming spike k where(k).
+func (n *Network) spikeGenerator(name string, size int, indices []int, timesMs []float64, where func(k int) string) *Group {
 	series := fmt.Sprintf("spikegenerator_%d", len(n.desc.Groups))
 	m := &models.File{Name: "spikegenerator", Threshold: series + "(t, i) > 0.5"}
-	if spikes, err := n.spikeTable(name, size, indices, timesMs); err != nil {
+	if spikes, err := n.spikeTable(name, size, indices, timesMs, where); err != nil {
 		n.fail("%w", err)
 	} else if size >= 0 {
 		n.addSeries(series, &host.Series{Spikes: spikes, PerNeuron: true, Neurons: size, DT: n.cfg.DT})
@@ -178,8 +183,8 @@ func (n *Network) SpikeGenerator(name string, size int, indices []int, timesMs [
 }
 
 // spikeTable converts the spikes of a generator to steps, sorted per
-// neuron.
-func (n *Network) spikeTable(name string, size int, indices []int, timesMs []float64) ([][]uint32, error) {
+// neuron; its errors name spike k where(k).
+func (n *Network) spikeTable(name string, size int, indices []int, timesMs []float64, where func(k int) string) ([][]uint32, error) {
 	if len(indices) != len(timesMs) {
 		return nil, fmt.Errorf("spike generator %q: %d indices for %d times", name, len(indices), len(timesMs))
 	}
@@ -196,12 +201,12 @@ func (n *Network) spikeTable(name string, size int, indices []int, timesMs []flo
 		s := math.Round(t / n.cfg.DT)
 		switch {
 		case i < 0 || i >= size:
-			return nil, fmt.Errorf("spike generator %q: entry %d: index %d outside its %d neurons", name, k, i, size)
+			return nil, fmt.Errorf("spike generator %q: %s: index %d outside its %d neurons", name, where(k), i, size)
 		case !(t >= 0) || math.IsInf(t, 1):
-			return nil, fmt.Errorf("spike generator %q: entry %d: time %g ms is not a time from 0 on", name, k, t)
+			return nil, fmt.Errorf("spike generator %q: %s: time %g ms is not a time from 0 on", name, where(k), t)
 		case s >= host.MaxTableValue:
-			return nil, fmt.Errorf("spike generator %q: entry %d: time %g ms is past step %d, the last a spike generator can reach",
-				name, k, t, host.MaxTableValue-1)
+			return nil, fmt.Errorf("spike generator %q: %s: time %g ms is past step %d, the last a spike generator can reach",
+				name, where(k), t, host.MaxTableValue-1)
 		}
 		byNeuron[i] = append(byNeuron[i], spike{uint32(s), k})
 	}
@@ -211,8 +216,8 @@ func (n *Network) spikeTable(name string, size int, indices []int, timesMs []flo
 		for j, sp := range spikes {
 			if j > 0 && sp.step == spikes[j-1].step {
 				p := spikes[j-1].k
-				return nil, fmt.Errorf("spike generator %q: entries %d and %d: neuron %d spikes twice in step %d (%g ms and %g ms with a time step of %g ms)",
-					name, p, sp.k, i, sp.step, timesMs[p], timesMs[sp.k], n.cfg.DT)
+				return nil, fmt.Errorf("spike generator %q: %s: neuron %d spikes twice in step %d: at %g ms here and at %g ms on %s (time step %g ms)",
+					name, where(sp.k), i, sp.step, timesMs[sp.k], timesMs[p], where(p), n.cfg.DT)
 			}
 			table[i] = append(table[i], sp.step)
 		}

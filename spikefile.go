@@ -2,7 +2,6 @@ package spikevk
 
 import (
 	"bufio"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +15,6 @@ import (
 
 	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npz"
-
-	"github.com/spikevk/spikevk/host"
 )
 
 // ReadSpikes reads a list of spikes, neuron indices[k] at timesMs[k] ms,
@@ -62,14 +59,11 @@ func (n *Network) SpikeGeneratorFile(name string, size int, path string) *Group 
 		return n.SpikeGenerator(name, size, nil, nil)
 	}
 	s, err := readSpikes(path)
-	if err == nil && size >= 0 {
-		err = s.check(size, n.cfg.DT)
-	}
 	if err != nil {
 		n.fail("spike generator %q: %w", name, err)
 		return n.SpikeGenerator(name, size, nil, nil)
 	}
-	return n.SpikeGenerator(name, size, s.indices, s.timesMs)
+	return n.spikeGenerator(name, size, s.indices, s.timesMs, s.where)
 }
 
 // spikeList is the spikes of a file, with where each one is in it.
@@ -86,37 +80,6 @@ func (s *spikeList) where(k int) string {
 		return fmt.Sprintf("%s:%d", s.path, s.lines[k])
 	}
 	return fmt.Sprintf("%s: entry %d", s.path, k)
-}
-
-// check returns the first spike that SpikeGenerator would refuse for a
-// group of size neurons and a time step of dt ms, named by where it is in
-// the file. It repeats the checks of spikeTable (the time is already
-// checked by the reader), which names an entry instead.
-func (s *spikeList) check(size int, dt float64) error {
-	steps := make([]float64, len(s.indices))
-	order := make([]int, len(s.indices))
-	for k, i := range s.indices {
-		steps[k] = math.Round(s.timesMs[k] / dt)
-		order[k] = k
-		switch {
-		case i >= size:
-			return fmt.Errorf("%s: index %d outside its %d neurons", s.where(k), i, size)
-		case steps[k] >= host.MaxTableValue:
-			return fmt.Errorf("%s: time %g ms is past step %d, the last a spike generator can reach",
-				s.where(k), s.timesMs[k], host.MaxTableValue-1)
-		}
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(s.indices[a], s.indices[b]), cmp.Compare(steps[a], steps[b]), cmp.Compare(a, b))
-	})
-	for j := 1; j < len(order); j++ {
-		a, b := order[j-1], order[j]
-		if s.indices[a] == s.indices[b] && steps[a] == steps[b] {
-			return fmt.Errorf("%s: neuron %d spikes twice in step %d: at %g ms here and at %g ms on %s (time step %g ms)",
-				s.where(b), s.indices[b], int(steps[b]), s.timesMs[b], s.timesMs[a], s.where(a), dt)
-		}
-	}
-	return nil
 }
 
 // readSpikes reads a .npz or text file of spikes (ReadSpikes).

@@ -75,7 +75,7 @@ func TestSpikeGeneratorErrors(t *testing.T) {
 		{[]int{0, 4}, []float64{1, 2}, `spike generator "g": entry 1: index 4 outside its 4 neurons`},
 		{[]int{0, 1}, []float64{1, -2}, `spike generator "g": entry 1: time -2 ms is not a time from 0 on`},
 		{[]int{0}, []float64{math.NaN()}, `entry 0: time NaN ms`},
-		{[]int{2, 1, 2}, []float64{1, 1, 1.04}, `spike generator "g": entries 0 and 2: neuron 2 spikes twice in step 10`},
+		{[]int{2, 1, 2}, []float64{1, 1, 1.04}, `spike generator "g": entry 2: neuron 2 spikes twice in step 10: at 1.04 ms here and at 1 ms on entry 0 (time step 0.1 ms)`},
 		{[]int{0}, []float64{1, 2}, `spike generator "g": 1 indices for 2 times`},
 	} {
 		net := spikevk.New(spikevk.Config{})
