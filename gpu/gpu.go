@@ -379,24 +379,13 @@ func (b *Backend) allocRecords(dg *group) error {
 
 // buildNeuron compiles and binds the neuron kernel of dg.
 func (b *Backend) buildNeuron(dg *group) error {
-	src, err := neuronSource(b.plan, dg)
+	src, l, err := neuronSource(b.plan, dg)
 	if err != nil {
 		return err
 	}
-	bufs := []vk.Binding{b.clock, dg.spikes, dg.records, dg.fault}
-	if len(dg.arrays.slot) > 0 {
-		bufs = append(bufs, dg.vars)
-	}
-	if len(dg.plan.Targets) > 0 {
-		bufs = append(bufs, dg.ring)
-	}
-	if len(dg.recs) > 0 {
-		bufs = append(bufs, dg.sampleMap, dg.samples)
-	}
-	if len(dg.plan.Series) > 0 {
-		bufs = append(bufs, dg.series)
-	}
-	dg.kernel, err = b.bind("neuron "+dg.plan.Name, src, bufs)
+	bufs := map[string]vk.Binding{"clock": b.clock, "spikes": dg.spikes, "record": dg.records, "fault": dg.fault,
+		"vars": dg.vars, "ring": dg.ring, "smap": dg.sampleMap, "samples": dg.samples, "series": dg.series}
+	dg.kernel, err = b.bind("neuron "+dg.plan.Name, src, l.buffers(bufs))
 	return err
 }
 
@@ -447,23 +436,14 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	if err != nil {
 		return nil, err
 	}
-	bufs := []vk.Binding{b.clock, pre.spikes, rowPtr, target}
-	if l.delays {
-		delays, err := upload(b, owner, "delays", packDelays(pp.Delays))
-		if err != nil {
+	bufs := map[string]vk.Binding{"clock": b.clock, "spikes": pre.spikes, "rowptr": rowPtr, "target": target,
+		"syn": dp.syn, "pre": pre.vars, "post": post.vars, "ring": post.ring}
+	if l.has("delays") {
+		if bufs["delays"], err = upload(b, owner, "delays", packDelays(pp.Delays)); err != nil {
 			return nil, err
 		}
-		bufs = append(bufs, delays)
 	}
-	for _, x := range []struct {
-		on  bool
-		buf vk.Binding
-	}{{l.syn, dp.syn}, {l.pre, pre.vars}, {l.post, post.vars}, {l.ring, post.ring}} {
-		if x.on {
-			bufs = append(bufs, x.buf)
-		}
-	}
-	if dp.kernel, err = b.bind("scatter "+pp.Name, src, bufs); err != nil {
+	if dp.kernel, err = b.bind("scatter "+pp.Name, src, l.buffers(bufs)); err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}
 	return dp, nil

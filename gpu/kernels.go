@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/internal/philox"
 	"github.com/spikevk/spikevk/models/ir"
@@ -53,18 +54,54 @@ layout(local_size_x = 64) in;
 layout(push_constant) uniform Push { uint row; } pc;
 `
 
-// binding is one storage buffer a kernel declares: its GLSL block body and
-// qualifier.
+// binding is one storage buffer of a kernel: the device buffer bound to it,
+// by name, and how the source declares it.
 type binding struct {
+	name      string // e.g. "vars"; the loader binds the buffer of that name
 	qualifier string // "readonly " or ""
 	block     string // e.g. "float vars[];"
 }
 
+// layout is the storage buffers of a kernel, in binding order. A source
+// generator picks it from the buffers its kind of kernel may bind; the
+// source declares it and the loader binds it, so that both follow one list.
+type layout []binding
+
+// only returns the bindings of l that use names, in the order of l.
+func (l layout) only(use map[string]bool) layout {
+	var out layout
+	for _, x := range l {
+		if use[x.name] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// has reports whether l binds the buffer named name.
+func (l layout) has(name string) bool {
+	return slices.ContainsFunc(l, func(x binding) bool { return x.name == name })
+}
+
 // declare writes the buffer declarations, bindings 0, 1, … in order.
-func declare(b *strings.Builder, bs []binding) {
-	for k, d := range bs {
+func (l layout) declare(b *strings.Builder) {
+	for k, d := range l {
 		fmt.Fprintf(b, "layout(std430, binding = %d) %sbuffer B%d { %s };\n", k, d.qualifier, k, d.block)
 	}
+}
+
+// buffers returns the device buffers of l in binding order, each by its
+// name from bufs.
+func (l layout) buffers(bufs map[string]vk.Binding) []vk.Binding {
+	out := make([]vk.Binding, len(l))
+	for k, x := range l {
+		buf, ok := bufs[x.name]
+		if !ok {
+			panic("gpu: no device buffer for binding " + x.name)
+		}
+		out[k] = buf
+	}
+	return out
 }
 
 // floatLiteral writes k by its bits, so that GLSL reads exactly that float32.
@@ -187,35 +224,27 @@ func (a *arrays) write(p *ir.Program, k int, buf, index string) (string, bool, e
 	return fmt.Sprintf("%s[%du + %s]", buf, a.slot[name]*a.n, index), true, nil
 }
 
-// neuronBindings are the buffers of a neuron kernel, in binding order.
-func neuronBindings(hasVars, hasRing, hasRecords, hasSeries bool) []binding {
-	bs := []binding{
-		{"readonly ", "uint clock_base;"},
-		{"", "uint count[2]; uint list[];"},
-		{"", "uint record[];"},
-		{"", "uint fault[];"},
-	}
-	if hasVars {
-		bs = append(bs, binding{"", "float vars[];"})
-	}
-	if hasRing {
-		bs = append(bs, binding{"", "int64_t ring[];"})
-	}
-	if hasRecords {
-		bs = append(bs, binding{"readonly ", "uint smap[];"}, binding{"", "float samples[];"})
-	}
-	if hasSeries {
-		bs = append(bs, binding{"readonly ", "float series[];"})
-	}
-	return bs
+// neuronBindings are the buffers a neuron kernel may bind, in binding
+// order.
+var neuronBindings = layout{
+	{"clock", "readonly ", "uint clock_base;"},
+	{"spikes", "", "uint count[2]; uint list[];"},
+	{"record", "", "uint record[];"},
+	{"fault", "", "uint fault[];"},
+	{"vars", "", "float vars[];"},
+	{"ring", "", "int64_t ring[];"},
+	{"smap", "readonly ", "uint smap[];"},
+	{"samples", "", "float samples[];"},
+	{"series", "readonly ", "float series[];"},
 }
 
 // neuronSource is the kernel of step 1 of host.Plan for group dg: one
 // thread per neuron adds and clears the ring slots of its targets, writes
 // the samples of the group's records, runs the step program, appends spikes
 // to the list of this step's parity, checks its state for faults (see
-// record.go) and builds the step's spike record in shared memory.
-func neuronSource(p *host.Plan, dg *group) (string, error) {
+// record.go) and builds the step's spike record in shared memory. It
+// returns the source and the buffers it binds.
+func neuronSource(p *host.Plan, dg *group) (string, layout, error) {
 	g, a := dg.plan, dg.arrays
 	prog := g.Step
 	used := usedInputs(prog)
@@ -235,7 +264,7 @@ func neuronSource(p *host.Plan, dg *group) (string, error) {
 			}
 			e, ok := a.read(name, "vars", "i")
 			if !ok {
-				return "", fmt.Errorf("the step program has input %q, which is not an array of the group", name)
+				return "", nil, fmt.Errorf("the step program has input %q, which is not an array of the group", name)
 			}
 			inputs[k] = e
 		}
@@ -251,7 +280,7 @@ func neuronSource(p *host.Plan, dg *group) (string, error) {
 		}
 		lv, ok, err := a.write(prog, k, "vars", "i")
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if !ok {
 			lv = sink
@@ -265,9 +294,12 @@ func neuronSource(p *host.Plan, dg *group) (string, error) {
 		Prefix: "r",
 	})
 
+	recs := len(dg.recs) > 0
+	l := neuronBindings.only(map[string]bool{"clock": true, "spikes": true, "record": true, "fault": true,
+		"vars": len(a.slot) > 0, "ring": len(g.Targets) > 0, "smap": recs, "samples": recs, "series": len(g.Series) > 0})
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
-	declare(&b, neuronBindings(len(a.slot) > 0, len(g.Targets) > 0, len(dg.recs) > 0, len(g.Series) > 0))
+	l.declare(&b)
 	if hasTable(g) {
 		b.WriteString(tableSource)
 	}
@@ -314,51 +346,40 @@ void main() {
 	}
 }
 `, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"), sampleCode(dg, true), faultCode(dg))
-	return b.String(), nil
+	return b.String(), l, nil
 }
 
-// scatterLayout says which optional buffers a scatter kernel binds.
-type scatterLayout struct {
-	delays, syn, pre, post, ring bool
-}
-
-// bindings are the buffers of a scatter kernel, in binding order.
-func (l scatterLayout) bindings() []binding {
-	bs := []binding{
-		{"readonly ", "uint clock_base;"},
-		{"readonly ", "uint count[2]; uint list[];"},
-		{"readonly ", "uint rowptr[];"},
-		{"readonly ", "uint target[];"},
-	}
-	add := func(on bool, q, block string) {
-		if on {
-			bs = append(bs, binding{q, block})
-		}
-	}
-	add(l.delays, "readonly ", "uint delays[];")
-	add(l.syn, "", "float syn[];")
-	add(l.pre, "readonly ", "float pre[];")
-	add(l.post, "readonly ", "float post[];")
-	add(l.ring, "", "int64_t ring[];")
-	return bs
+// scatterBindings are the buffers a scatter kernel may bind, in binding
+// order.
+var scatterBindings = layout{
+	{"clock", "readonly ", "uint clock_base;"},
+	{"spikes", "readonly ", "uint count[2]; uint list[];"},
+	{"rowptr", "readonly ", "uint rowptr[];"},
+	{"target", "readonly ", "uint target[];"},
+	{"delays", "readonly ", "uint delays[];"},
+	{"syn", "", "float syn[];"},
+	{"pre", "readonly ", "float pre[];"},
+	{"post", "readonly ", "float post[];"},
+	{"ring", "", "int64_t ring[];"},
 }
 
 // scatterSource is the kernel of step 2 of host.Plan for projection pp:
 // thread (n, b) walks block b of the CSR row of spike n of the Pre group,
 // runs OnPre for each synapse and adds its effects to the Post group's
 // ring. It returns the source and the buffers it binds.
-func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) (string, scatterLayout, error) {
+func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) (string, layout, error) {
 	prog := pp.OnPre
 	postGroup := p.Groups[pp.Post]
 	same := pp.Pre == pp.Post
-	l := scatterLayout{delays: pp.Delays != nil, syn: len(syn.slot) > 0, pre: len(pre.slot) > 0, post: !same && len(post.slot) > 0}
+	use := map[string]bool{"clock": true, "spikes": true, "rowptr": true, "target": true,
+		"delays": pp.Delays != nil, "syn": len(syn.slot) > 0, "pre": len(pre.slot) > 0, "post": !same && len(post.slot) > 0}
 	postBuf := "post"
 	if same {
 		postBuf = "pre"
 	}
 	inputs, err := pathwayInputs(prog, "OnPre", syn, pre, post, "pre", "j", postBuf, "tgt")
 	if err != nil {
-		return "", l, err
+		return "", nil, err
 	}
 	outputs := make([]string, len(prog.Outputs))
 	var decls, effects strings.Builder
@@ -366,13 +387,13 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 		if strings.HasSuffix(o.Name, "+=") {
 			target, ok := strings.CutSuffix(o.Name, host.SuffixEffect)
 			if !ok {
-				return "", l, fmt.Errorf("OnPre output %q: only postsynaptic increments (x%s) are supported", o.Name, host.SuffixEffect)
+				return "", nil, fmt.Errorf("OnPre output %q: only postsynaptic increments (x%s) are supported", o.Name, host.SuffixEffect)
 			}
 			x := slices.Index(postGroup.Targets, target)
 			if x < 0 {
-				return "", l, fmt.Errorf("OnPre increments %q, which is not a target of group %q", target, postGroup.Name)
+				return "", nil, fmt.Errorf("OnPre increments %q, which is not a target of group %q", target, postGroup.Name)
 			}
-			l.ring = true
+			use["ring"] = true
 			outputs[k] = fmt.Sprintf("eff%d", k)
 			fmt.Fprintf(&decls, "\t\tfloat eff%d;\n", k)
 			fmt.Fprintf(&effects, "\t\tatomicAdd(ring[(%du + slot) * NPOST + tgt], spk_fixed(eff%d));\n", x*postGroup.Ring, k)
@@ -380,7 +401,7 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 		}
 		lv, ok, err := syn.write(prog, k, "syn", "k")
 		if err != nil {
-			return "", l, err
+			return "", nil, err
 		}
 		if !ok {
 			lv = sink
@@ -394,13 +415,14 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 		Prefix: "r",
 	})
 	delay := fmt.Sprintf("%du", pp.Delay)
-	if l.delays {
+	if use["delays"] {
 		delay = "(delays[k >> 1u] >> ((k & 1u) << 4u)) & 0xffffu"
 	}
 
+	l := scatterBindings.only(use)
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "#extension GL_EXT_shader_atomic_int64 : require")
-	declare(&b, l.bindings())
+	l.declare(&b)
 	fmt.Fprintf(&b, `void main() {
 	const uint NPOST = %du;
 	const uint RING = %du;

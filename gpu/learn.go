@@ -9,46 +9,33 @@ import (
 	"github.com/spikevk/spikevk/models/ir"
 )
 
-// learnLayout says which optional buffers a learn kernel binds.
-type learnLayout struct {
-	preOf, syn, pre, post bool
-}
-
-// bindings are the buffers of a learn kernel, in binding order.
-func (l learnLayout) bindings() []binding {
-	bs := []binding{
-		{"readonly ", "uint clock_base;"},
-		{"readonly ", "uint count[2]; uint list[];"},
-		{"readonly ", "uint colptr[];"},
-		{"readonly ", "uint colsyn[];"},
-	}
-	add := func(on bool, q, block string) {
-		if on {
-			bs = append(bs, binding{q, block})
-		}
-	}
-	add(l.preOf, "readonly ", "uint preof[];")
-	add(l.syn, "", "float syn[];")
-	add(l.pre, "readonly ", "float pre[];")
-	add(l.post, "readonly ", "float post[];")
-	return bs
+// learnBindings are the buffers a learn kernel may bind, in binding order.
+var learnBindings = layout{
+	{"clock", "readonly ", "uint clock_base;"},
+	{"spikes", "readonly ", "uint count[2]; uint list[];"},
+	{"colptr", "readonly ", "uint colptr[];"},
+	{"colsyn", "readonly ", "uint colsyn[];"},
+	{"preof", "readonly ", "uint preof[];"},
+	{"syn", "", "float syn[];"},
+	{"pre", "readonly ", "float pre[];"},
+	{"post", "readonly ", "float post[];"},
 }
 
 // learnSource is the kernel of step 3 of host.Plan for projection pp:
 // thread (n, b) walks block b of the column of spike n of the Post group
 // and runs OnPost for each synapse of it. It returns the source and the
 // buffers it binds.
-func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) (string, learnLayout, error) {
+func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) (string, layout, error) {
 	prog := pp.OnPost
 	same := pp.Pre == pp.Post
-	var l learnLayout
+	use := map[string]bool{"clock": true, "spikes": true, "colptr": true, "colsyn": true}
 	preBuf := "pre"
 	if same {
 		preBuf = "post"
 	}
 	inputs, err := pathwayInputs(prog, "OnPost", syn, pre, post, preBuf, "preof[k]", "post", "i")
 	if err != nil {
-		return "", l, err
+		return "", nil, err
 	}
 	for k, name := range prog.Inputs {
 		if !strings.Contains(inputs[k], "[") { // a constant, the time or unread
@@ -56,28 +43,26 @@ func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) 
 		}
 		switch {
 		case strings.HasSuffix(name, host.SuffixPre):
-			l.preOf = true
-			l.pre = l.pre || !same
-			l.post = l.post || same
+			use["preof"], use[preBuf] = true, true
 		case strings.HasSuffix(name, host.SuffixPost):
-			l.post = true
+			use["post"] = true
 		default:
-			l.syn = true
+			use["syn"] = true
 		}
 	}
 	outputs := make([]string, len(prog.Outputs))
 	for k, o := range prog.Outputs {
 		if strings.HasSuffix(o.Name, "+=") {
-			return "", l, fmt.Errorf("OnPost output %q: OnPost has no effects on neurons", o.Name)
+			return "", nil, fmt.Errorf("OnPost output %q: OnPost has no effects on neurons", o.Name)
 		}
 		lv, ok, err := syn.write(prog, k, "syn", "k")
 		if err != nil {
-			return "", l, err
+			return "", nil, err
 		}
 		if !ok {
 			lv = sink
 		}
-		l.syn = l.syn || lv != sink
+		use["syn"] = use["syn"] || lv != sink
 		outputs[k] = lv
 	}
 	body := prog.GLSL(ir.GLSLEnv{
@@ -87,9 +72,10 @@ func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) 
 		Prefix: "r",
 	})
 
+	l := learnBindings.only(use)
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
-	declare(&b, l.bindings())
+	l.declare(&b)
 	fmt.Fprintf(&b, `void main() {
 	uint n = gl_GlobalInvocationID.x;
 	uint step = clock_base + pc.row;
@@ -142,29 +128,14 @@ func (b *Backend) loadLearn(dp *projection, owner string) error {
 	if err != nil {
 		return err
 	}
-	bufs := []vk.Binding{b.clock, post.spikes, colPtr, colSyn}
-	if l.preOf {
-		preOf := make([]uint32, pp.Synapses())
-		for j := range pre.plan.N {
-			for k := pp.RowPtr[j]; k < pp.RowPtr[j+1]; k++ {
-				preOf[k] = uint32(j)
-			}
-		}
-		buf, err := upload(b, owner, "presynaptic neurons", preOf)
-		if err != nil {
+	bufs := map[string]vk.Binding{"clock": b.clock, "spikes": post.spikes, "colptr": colPtr, "colsyn": colSyn,
+		"syn": dp.syn, "pre": pre.vars, "post": post.vars}
+	if l.has("preof") {
+		if bufs["preof"], err = upload(b, owner, "presynaptic neurons", preOf(pp)); err != nil {
 			return err
 		}
-		bufs = append(bufs, buf)
 	}
-	for _, x := range []struct {
-		on  bool
-		buf vk.Binding
-	}{{l.syn, dp.syn}, {l.pre, pre.vars}, {l.post, post.vars}} {
-		if x.on {
-			bufs = append(bufs, x.buf)
-		}
-	}
-	if dp.learn, err = b.bind("learn "+pp.Name, src, bufs); err != nil {
+	if dp.learn, err = b.bind("learn "+pp.Name, src, l.buffers(bufs)); err != nil {
 		return fmt.Errorf("gpu: %s: %w", owner, err)
 	}
 	return nil

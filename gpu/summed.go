@@ -42,32 +42,25 @@ const (
 	gatherPre                   // thread per presynaptic neuron j: sums along row j
 )
 
-// stepBuffers are the buffers the step-0 kernels of a projection may
-// bind.
-type stepBuffers struct {
-	ptr, line, target, preOf *vk.Buffer[uint32]
-	syn, terms, pre, post    *vk.Buffer[float32]
-}
-
-// stepOrder is the binding order of the optional buffers of a step-0 kernel
-// after the clock, with their GLSL blocks.
-var stepOrder = []struct{ name, block string }{
-	{"ptr", "uint ptr[];"},
-	{"line", "uint line[];"},
-	{"target", "uint target[];"},
-	{"preof", "uint preof[];"},
-	{"syn", "float syn[];"},
-	{"terms", "float terms[];"},
-	{"pre", "float pre[];"},
-	{"post", "float post[];"},
+// stepBindings are the buffers a step-0 kernel may bind, in binding order.
+var stepBindings = layout{
+	{"clock", "readonly ", "uint clock_base;"},
+	{"ptr", "readonly ", "uint ptr[];"},
+	{"line", "readonly ", "uint line[];"},
+	{"target", "readonly ", "uint target[];"},
+	{"preof", "readonly ", "uint preof[];"},
+	{"syn", "", "float syn[];"},
+	{"terms", "", "float terms[];"},
+	{"pre", "", "float pre[];"},
+	{"post", "", "float post[];"},
 }
 
 // stepSource writes the kernel of kind for projection pp; inline says
 // whether a gather evaluates Step itself. It returns the source and the
-// names of the optional buffers it binds.
-func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline bool, syn, pre, post *arrays) (string, map[string]bool, error) {
+// buffers it binds.
+func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline bool, syn, pre, post *arrays) (string, layout, error) {
 	prog := pp.Step
-	use := map[string]bool{}
+	use := map[string]bool{"clock": true, "ptr": kind != termsKernel, "line": kind == gatherPost}
 	same := pp.Pre == pp.Post
 	preBuf, postBuf := "pre", "post"
 	if same {
@@ -164,26 +157,10 @@ func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline boo
 		locals += "\t\tuint tgt = me;\n"
 	}
 
+	l := stepBindings.only(use)
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
-	var bs []binding
-	bs = append(bs, binding{"readonly ", "uint clock_base;"})
-	switch kind {
-	case gatherPost:
-		use["ptr"], use["line"] = true, true
-	case gatherPre:
-		use["ptr"] = true
-	}
-	for _, x := range stepOrder {
-		if use[x.name] {
-			q := "readonly "
-			if x.name == "syn" || x.name == "terms" || x.name == "pre" || x.name == "post" {
-				q = ""
-			}
-			bs = append(bs, binding{q, x.block})
-		}
-	}
-	declare(&b, bs)
+	l.declare(&b)
 	n := map[stepKind]int{termsKernel: pp.Synapses(), gatherPost: p.Groups[pp.Post].N, gatherPre: p.Groups[pp.Pre].N}[kind]
 	fmt.Fprintf(&b, `void main() {
 	uint me = gl_GlobalInvocationID.x;
@@ -202,7 +179,7 @@ func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline boo
 	case gatherPre:
 		fmt.Fprintf(&b, "%s\tfor (uint k = ptr[me]; k < ptr[me + 1u]; k++) {\n%s\t}\n%s}\n", accs.String(), inner, stores.String())
 	}
-	return b.String(), use, nil
+	return b.String(), l, nil
 }
 
 // hasClockDriven reports whether Step has outputs other than summed terms.
@@ -219,7 +196,7 @@ func hasClockDriven(prog *ir.Program) bool {
 func (b *Backend) loadStep(dp *projection, owner string) error {
 	pp := dp.plan
 	pre, post := b.groups[pp.Pre], b.groups[pp.Post]
-	bufs := &stepBuffers{syn: dp.syn, pre: pre.vars, post: post.vars}
+	bufs := map[string]vk.Binding{"clock": b.clock, "syn": dp.syn, "pre": pre.vars, "post": post.vars}
 	sums := 0
 	for _, o := range pp.Step.Outputs {
 		if _, _, ok := host.Summed(o.Name); ok {
@@ -237,7 +214,7 @@ func (b *Backend) loadStep(dp *projection, owner string) error {
 	dp.step = &stepKernels{}
 	if !inline {
 		if sums > 0 {
-			if bufs.terms, err = alloc[float32](b, owner, "summed terms", sums*pp.Synapses(), vk.DeviceLocal); err != nil {
+			if bufs["terms"], err = alloc[float32](b, owner, "summed terms", sums*pp.Synapses(), vk.DeviceLocal); err != nil {
 				return err
 			}
 		}
@@ -264,12 +241,12 @@ func (b *Backend) loadStep(dp *projection, owner string) error {
 					owner, i, g.plan.Name, l, gatherLimit)
 			}
 		}
-		if bufs.ptr, err = upload(b, owner, side+" line pointers of Step", ptr); err != nil {
+		if bufs["ptr"], err = upload(b, owner, side+" line pointers of Step", ptr); err != nil {
 			return err
 		}
-		bufs.line = nil
+		delete(bufs, "line")
 		if line != nil {
-			if bufs.line, err = upload(b, owner, "column synapses of Step", line); err != nil {
+			if bufs["line"], err = upload(b, owner, "column synapses of Step", line); err != nil {
 				return err
 			}
 		}
@@ -290,33 +267,25 @@ func (b *Backend) loadStep(dp *projection, owner string) error {
 // bindStep compiles one step-0 kernel of dp and binds the buffers it
 // uses, uploading the targets and presynaptic neurons of the synapses
 // when it first needs them.
-func (b *Backend) bindStep(dp *projection, kind stepKind, inline bool, bufs *stepBuffers, owner string) (*vk.Bound, error) {
+func (b *Backend) bindStep(dp *projection, kind stepKind, inline bool, bufs map[string]vk.Binding, owner string) (*vk.Bound, error) {
 	pp := dp.plan
 	pre, post := b.groups[pp.Pre], b.groups[pp.Post]
-	src, use, err := stepSource(b.plan, pp, kind, inline, dp.arrays, pre.arrays, post.arrays)
+	src, l, err := stepSource(b.plan, pp, kind, inline, dp.arrays, pre.arrays, post.arrays)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}
-	if use["target"] && bufs.target == nil {
-		if bufs.target, err = upload(b, owner, "targets of Step", pp.Target); err != nil {
+	if l.has("target") && bufs["target"] == nil {
+		if bufs["target"], err = upload(b, owner, "targets of Step", pp.Target); err != nil {
 			return nil, err
 		}
 	}
-	if use["preof"] && bufs.preOf == nil {
-		if bufs.preOf, err = upload(b, owner, "presynaptic neurons of Step", preOf(pp)); err != nil {
+	if l.has("preof") && bufs["preof"] == nil {
+		if bufs["preof"], err = upload(b, owner, "presynaptic neurons of Step", preOf(pp)); err != nil {
 			return nil, err
-		}
-	}
-	all := map[string]vk.Binding{"ptr": bufs.ptr, "line": bufs.line, "target": bufs.target, "preof": bufs.preOf,
-		"syn": bufs.syn, "terms": bufs.terms, "pre": bufs.pre, "post": bufs.post}
-	list := []vk.Binding{b.clock}
-	for _, x := range stepOrder {
-		if use[x.name] {
-			list = append(list, all[x.name])
 		}
 	}
 	name := map[stepKind]string{termsKernel: "terms ", gatherPost: "gather ", gatherPre: "gather pre "}[kind]
-	k, err := b.bind(name+pp.Name, src, list)
+	k, err := b.bind(name+pp.Name, src, l.buffers(bufs))
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}
