@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/models"
 )
 
 // Synapses is a synapse model, as for Brian2's Synapses: per-synapse
@@ -26,10 +27,17 @@ import (
 // variable is set by one projection and read by no synapse model. A gap
 // junction conducts both ways: as in Brian2, connect each pair in both
 // directions, e.g. Pairs with (i, j) and (j, i).
+//
+// A synapse model file (BuiltinSynapses, LoadSynapses) sets all three,
+// with defaults for its parameters and initial values.
 type Synapses struct {
 	Model  string
 	OnPre  string
 	OnPost string
+
+	file     *models.SynapseFile // a model file: Model, OnPre and OnPost are unused
+	defaults map[string]string   // parameter defaults replaced by Default
+	err      error
 }
 
 // Rule is a connectivity rule. Autapses (a neuron connected to itself when
@@ -75,7 +83,13 @@ func (n *Network) Connect(name string, pre, post *Group, syn Synapses, rule Rule
 	case pre == nil || post == nil || pre.net != n || post.net != n:
 		n.fail("projection %q: source and target must be groups of this network", name)
 	}
-	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, OnPost: syn.OnPost, Conn: rule}
+	if syn.err != nil {
+		n.fail("projection %q: %w", name, syn.err)
+	}
+	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, OnPost: syn.OnPost, File: syn.file, Conn: rule}
+	if syn.file != nil {
+		d.Values = syn.fileValues()
+	}
 	if n.err == nil {
 		d.Pre, d.Post = pre.hostRange(), post.hostRange()
 	}

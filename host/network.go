@@ -88,7 +88,10 @@ type Projection struct {
 	Model     string // per-synapse variables, e.g. "w : siemens"
 	OnPre     string // statements run on a presynaptic spike, e.g. "g_e_post += w"
 	OnPost    string // statements run on a postsynaptic spike, e.g. "w = clip(w + apre, 0*nS, wmax)"
-	Conn      Connectivity
-	Values    []Value // values of the synapse variables
-	Delay     Value   // the delay of each synapse (Var is ignored); zero Value: no delay
+	// File, if set, is the synapse model instead of Model, OnPre and
+	// OnPost: errors in its code name its lines.
+	File   *models.SynapseFile
+	Conn   Connectivity
+	Values []Value // values of the synapse variables
+	Delay  Value   // the delay of each synapse (Var is ignored); zero Value: no delay
 }

@@ -28,8 +28,12 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	}
 	preG, postG := c.Plan.Groups[p.Pre.Group], c.Plan.Groups[p.Post.Group]
 	postM := c.Models[p.Post.Group]
-	syn, err := models.CompileSynapse(models.SynapseSpec{Model: p.Model, OnPre: p.OnPre, OnPost: p.OnPost,
-		Pre: c.Models[p.Pre.Group].Neuron, Post: postM.Neuron, DT: net.DT})
+	spec := models.SynapseSpec{Model: p.Model, OnPre: p.OnPre, OnPost: p.OnPost}
+	if p.File != nil {
+		spec = p.File.Spec()
+	}
+	spec.Pre, spec.Post, spec.DT = c.Models[p.Pre.Group].Neuron, postM.Neuron, net.DT
+	syn, err := models.CompileSynapse(spec)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 
@@ -54,4 +55,21 @@ func CompileExpr(spec ExprSpec) (*ir.Program, error) {
 	}
 	b.Output(OutputValue, v.reg)
 	return b.Program(), nil
+}
+
+// ExprDim returns the dimension of an expression of constants and units,
+// such as "0.1*nS".
+func ExprDim(text string) (units.Dim, error) {
+	e, err := syntax.ParseExpr(text)
+	if err != nil {
+		return units.Dim{}, err
+	}
+	v, err := newScope(ir.NewBuilder()).lower(e)
+	if err != nil {
+		return units.Dim{}, err
+	}
+	if v.bool {
+		return units.Dim{}, fmt.Errorf("%q is a condition, not a value", text)
+	}
+	return v.dim, nil
 }

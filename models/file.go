@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spikevk/spikevk/models/syntax"
@@ -56,51 +57,79 @@ type Setting struct {
 
 // ParseFile reads a model file; path names it in errors.
 func ParseFile(path string, data []byte) (*File, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s: a model file is a YAML mapping with keys such as name, equations, threshold", path)
-	}
 	f := &File{Path: path, at: map[string]syntax.Pos{}}
-	lines := strings.Split(string(data), "\n")
-	root := doc.Content[0]
-	code := map[string]bool{"equations": true, "threshold": true, "reset": true, "refractory": true}
-	texts := map[string]*string{"name": &f.Name, "summary": &f.Summary, "description": &f.Description, "equations": &f.Equations,
-		"threshold": &f.Threshold, "reset": &f.Reset, "refractory": &f.Refractory, "method": &f.Method}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		key, val := root.Content[i], root.Content[i+1]
-		pos := syntax.Pos{File: path, Line: val.Line, Col: val.Column}
-		var err error
-		switch k := key.Value; {
-		case texts[k] != nil:
-			if val.Kind != yaml.ScalarNode {
-				return nil, posErr(pos, "%s must be text", k)
-			}
-			*texts[k], f.at[k] = val.Value, pos
-			if code[k] {
-				*texts[k], f.at[k] = textAt(val, lines, path)
-			}
-		case k == "parameters":
-			f.Parameters, err = settings(path, k, val)
-		case k == "initial":
-			f.Initial, err = settings(path, k, val)
-		case k == "references":
-			if err = val.Decode(&f.References); err != nil {
-				err = posErr(pos, "references must be a list of texts (quote a text that contains \": \")")
-			}
-		default:
-			return nil, posErr(syntax.Pos{File: path, Line: key.Line, Col: key.Column}, "unknown key %q (known: name, summary, description, equations, threshold, reset, refractory, method, parameters, initial, references)", k)
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := readKeys(path, data, fileKeys{
+		what: "a model file",
+		texts: map[string]*string{"name": &f.Name, "summary": &f.Summary, "description": &f.Description, "equations": &f.Equations,
+			"threshold": &f.Threshold, "reset": &f.Reset, "refractory": &f.Refractory, "method": &f.Method},
+		order:      []string{"name", "summary", "description", "equations", "threshold", "reset", "refractory", "method"},
+		code:       map[string]bool{"equations": true, "threshold": true, "reset": true, "refractory": true},
+		at:         f.at,
+		parameters: &f.Parameters, initial: &f.Initial, references: &f.References,
+	})
+	if err != nil {
+		return nil, err
 	}
 	if f.Equations == "" {
 		return nil, fmt.Errorf("%s: no equations", path)
 	}
 	return f, nil
+}
+
+// fileKeys says where the keys of a YAML model file go: texts (those of
+// code with the position of their first character in at), parameters,
+// initial values and references. order lists the text keys for messages.
+type fileKeys struct {
+	what                string
+	texts               map[string]*string
+	order               []string
+	code                map[string]bool
+	at                  map[string]syntax.Pos
+	parameters, initial *[]Setting
+	references          *[]string
+}
+
+// readKeys reads the YAML mapping of a model file into keys.
+func readKeys(path string, data []byte, keys fileKeys) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	known := strings.Join(append(slices.Clone(keys.order), "parameters", "initial", "references"), ", ")
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return fmt.Errorf("%s: %s is a YAML mapping with keys such as %s", path, keys.what, known)
+	}
+	lines := strings.Split(string(data), "\n")
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		pos := syntax.Pos{File: path, Line: val.Line, Col: val.Column}
+		var err error
+		switch k := key.Value; {
+		case keys.texts[k] != nil:
+			if val.Kind != yaml.ScalarNode {
+				return posErr(pos, "%s must be text", k)
+			}
+			*keys.texts[k], keys.at[k] = val.Value, pos
+			if keys.code[k] {
+				*keys.texts[k], keys.at[k] = textAt(val, lines, path)
+			}
+		case k == "parameters":
+			*keys.parameters, err = settings(path, k, val)
+		case k == "initial":
+			*keys.initial, err = settings(path, k, val)
+		case k == "references":
+			if err = val.Decode(keys.references); err != nil {
+				err = posErr(pos, "references must be a list of texts (quote a text that contains \": \")")
+			}
+		default:
+			return posErr(syntax.Pos{File: path, Line: key.Line, Col: key.Column}, "unknown key %q (known: %s)", k, known)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func posErr(pos syntax.Pos, format string, args ...any) error {

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-//go:embed library/*.yaml
+//go:embed library/*.yaml library/synapses/*.yaml
 var libraryFS embed.FS
 
 // Library returns the built-in models, sorted by name.

@@ -22,6 +22,10 @@ type SynapseSpec struct {
 	Pre    *Neuron // the neuron models at each end, for _pre and _post names
 	Post   *Neuron
 	DT     float64 // time step in ms (for clock-driven and summed variables)
+
+	// Where each text starts in File, for error positions; the zero Pos
+	// means line 1, column 1 of a text of its own.
+	ModelAt, OnPreAt, OnPostAt syntax.Pos
 }
 
 // Synapse is a compiled synapse model.
@@ -73,7 +77,7 @@ const InputLastUpdate = "lastupdate"
 
 // CompileSynapse checks spec and builds its pathways.
 func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
-	eqs, err := syntax.ParseEquationsAt(spec.Model, at(syntax.Pos{}, spec.File, "model"))
+	eqs, err := syntax.ParseEquationsAt(spec.Model, at(spec.ModelAt, spec.File, "model"))
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +87,10 @@ func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
 		v, err := declare(eq)
 		if err != nil {
 			return nil, err
+		}
+		if (strings.HasSuffix(eq.Var, "_pre") || strings.HasSuffix(eq.Var, "_post")) && !eq.HasFlag("summed") {
+			return nil, errorf(eq.Pos, "%s: a name ending in _pre or _post means a neuron variable; name the synapse variable otherwise (e.g. %s)",
+				eq.Var, strings.NewReplacer("_pre", "pre", "_post", "post").Replace(eq.Var))
 		}
 		switch {
 		case eq.Kind == syntax.Parameter:
@@ -128,11 +136,11 @@ func CompileSynapse(spec SynapseSpec) (*Synapse, error) {
 // compilePathway lowers on_pre (target side "post") or on_post (target
 // side "pre") code.
 func compilePathway(spec SynapseSpec, syn *Synapse, eventDriven, subexprs []*syntax.Equation, src, target string) (*Pathway, error) {
-	what := "on_pre"
+	what, pos := "on_pre", spec.OnPreAt
 	if target == "pre" {
-		what = "on_post"
+		what, pos = "on_post", spec.OnPostAt
 	}
-	stmts, err := syntax.ParseStatementsAt(src, at(syntax.Pos{}, spec.File, what))
+	stmts, err := syntax.ParseStatementsAt(src, at(pos, spec.File, what))
 	if err != nil {
 		return nil, err
 	}

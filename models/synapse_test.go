@@ -124,6 +124,7 @@ func TestSynapseErrors(t *testing.T) {
 		{"w : 1", "x += w", "", "x is neither a synapse variable nor a variable of the neurons"},
 		{"w : 1\ndx/dt = x*x/ms : 1 (event-driven)", "w += x", "", "event-driven dx/dt must be linear in x"},
 		{"w : 1\ndx/dt = -x/ms : 1", "w += x", "", "must be (clock-driven) or (event-driven)"},
+		{"w : 1\ntau_pre : second\ndx/dt = -x/tau_pre : 1 (event-driven)", "w += x", "", "tau_pre: a name ending in _pre or _post means a neuron variable; name the synapse variable otherwise (e.g. taupre)"},
 	} {
 		_, err := CompileSynapse(SynapseSpec{File: "syn", Model: tc.model, OnPre: tc.onPre, OnPost: tc.onPost, Pre: m.Neuron, Post: m.Neuron})
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {

@@ -73,12 +73,19 @@ func TestModels(t *testing.T) {
 	bad := dir + "/bad.yaml"
 	os.WriteFile(good, []byte("name: g\nequations: |\n  dv/dt = (v - E)/(10*ms) : volt\n  E : volt\nparameters:\n  E: -70*mV\ninitial:\n  v: E\n"), 0o644)
 	os.WriteFile(bad, []byte("name: b\nequations: |\n  dv/dt = v : volt\n"), 0o644)
+	synGood, synBad := dir+"/syn.yaml", dir+"/syn_bad.yaml"
+	os.WriteFile(synGood, []byte("name: syn\nequations: |\n  w : siemens\non_pre: g_e_post += w\n"), 0o644)
+	os.WriteFile(synBad, []byte("name: syn\non_pre: |\n  g_e_post += \n"), 0o644)
 	for _, tc := range []struct {
 		args         []string
 		code         int
 		stdout, errs string
 	}{
 		{[]string{"models"}, 0, "lif_coba_exp", ""},
+		{[]string{"models"}, 0, "stdp_song2000", ""},
+		{[]string{"models", "show", "tsodyks_markram"}, 0, "Markram H, Wang Y, Tsodyks M (1998)", ""},
+		{[]string{"models", "check", synGood}, 0, "synapse model syn reads well", ""},
+		{[]string{"models", "check", synBad}, 1, "", "syn_bad.yaml:3:"},
 		{[]string{"models", "show", "adex"}, 0, "Brette R, Gerstner W (2005)", ""},
 		{[]string{"models", "show", "nope"}, 1, "", `no built-in model "nope"`},
 		{[]string{"models", "check", good}, 0, "dv/dt grows with v", ""},

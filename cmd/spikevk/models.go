@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spikevk/spikevk/models"
+	"go.yaml.in/yaml/v3"
 )
 
 // errReported is a failure whose details were already printed.
@@ -17,7 +18,7 @@ var errReported = errors.New("")
 // modelsCmd lists the built-in models, prints one's documentation, or
 // checks a model file:
 //
-//	spikevk models                 list the built-in models
+//	spikevk models                 list the built-in neuron and synapse models
 //	spikevk models show NAME       print a built-in model's documentation
 //	spikevk models check FILE      check a model file: errors and warnings
 func modelsCmd(args []string, out, errOut io.Writer) error {
@@ -32,6 +33,9 @@ func modelsCmd(args []string, out, errOut io.Writer) error {
 	case len(rest) == 0:
 		return listModels(out)
 	case rest[0] == "show" && len(rest) == 2:
+		if syn, err := models.BuiltinSynapse(rest[1]); err == nil {
+			return syn.WriteDoc(out)
+		}
 		f, err := models.Builtin(rest[1])
 		if err != nil {
 			return err
@@ -52,9 +56,18 @@ func listModels(out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	synapses, err := models.SynapseLibrary()
+	if err != nil {
+		return err
+	}
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "Neuron models (spikevk.Builtin)")
 	for _, f := range files {
-		fmt.Fprintf(w, "%s\t%s\n", f.Name, f.Summary)
+		fmt.Fprintf(w, "  %s\t%s\n", f.Name, f.Summary)
+	}
+	fmt.Fprintln(w, "\nSynapse models (spikevk.BuiltinSynapses)")
+	for _, f := range synapses {
+		fmt.Fprintf(w, "  %s\t%s\n", f.Name, f.Summary)
 	}
 	return w.Flush()
 }
@@ -65,6 +78,16 @@ func checkModel(path string, dt float64, out, errOut io.Writer) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
+	}
+	var keys map[string]any
+	if yaml.Unmarshal(data, &keys) == nil && (keys["on_pre"] != nil || keys["on_post"] != nil) {
+		syn, err := models.ParseSynapseFile(path, data)
+		if err != nil {
+			fmt.Fprintln(errOut, err)
+			return errReported
+		}
+		fmt.Fprintf(out, "%s: synapse model %s reads well (it compiles against the neurons it connects, when a network uses it)\n", path, syn.Name)
+		return nil
 	}
 	f, err := models.ParseFile(path, data)
 	if err == nil {
