@@ -3,9 +3,7 @@ package models
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"regexp"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -141,44 +139,6 @@ func (f *SynapseFile) WithUnit(name, unit string) (*SynapseFile, error) {
 func (f *SynapseFile) Spec() SynapseSpec {
 	return SynapseSpec{File: f.Path, Model: f.Equations, OnPre: f.OnPre, OnPost: f.OnPost,
 		ModelAt: f.at["equations"], OnPreAt: f.at["on_pre"], OnPostAt: f.at["on_post"]}
-}
-
-// SynapseLibrary returns the built-in synapse models, sorted by name.
-func SynapseLibrary() ([]*SynapseFile, error) {
-	paths, err := fs.Glob(libraryFS, "library/synapses/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(paths)
-	files := make([]*SynapseFile, 0, len(paths))
-	for _, p := range paths {
-		data, err := libraryFS.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		f, err := ParseSynapseFile(p, data)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-	}
-	return files, nil
-}
-
-// BuiltinSynapse returns the built-in synapse model called name.
-func BuiltinSynapse(name string) (*SynapseFile, error) {
-	files, err := SynapseLibrary()
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		if f.Name == name {
-			return f, nil
-		}
-		names[i] = f.Name
-	}
-	return nil, fmt.Errorf("no built-in synapse model %q; the built-in synapse models are %s", name, strings.Join(names, ", "))
 }
 
 // WriteDoc prints the synapse model's documentation NEST style: summary,
