@@ -6,9 +6,15 @@ import (
 	"github.com/spikevk/spikevk/host"
 )
 
-// monitor receives every batch of spike records.
+// monitor receives every batch of spike records and writes what it
+// recorded to a file of Network.Record.
 type monitor interface {
 	record(b *host.Batch, p *host.Plan)
+	// base is the name of its file, without .npz: spikes_<group>,
+	// state_<group> or rate_<group>.
+	base() string
+	// writeFile writes the file and describes it for metadata.json.
+	writeFile(path string, dt float64) (fileMeta, error)
 }
 
 // SpikeMonitor records the spikes of a group or subgroup: all its neurons,

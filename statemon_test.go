@@ -181,6 +181,7 @@ func TestRecord(t *testing.T) {
 	all := net.GroupByName("neurons")
 	spikes := net.SpikeMonitor(all)
 	state := net.StateMonitor(all.Slice(10, 20), []string{"v", "g_e"}, 0.5)
+	rate := net.RateMonitor(all.Slice(0, 160))
 	net.Record(dir)
 	run(t, net, 150)
 	old, err := os.Open(filepath.Join(dir, "spikes_neurons.npz"))
@@ -227,6 +228,15 @@ func TestRecord(t *testing.T) {
 		}
 	}
 
+	f = openFile(t, filepath.Join(dir, "rate_neurons.npz"))
+	var rt, hz []float64
+	readNPZ(t, f, "t.npy", &rt)
+	readNPZ(t, f, "rate.npy", &hz)
+	mrt, mhz := rate.Rates()
+	if len(rt) != 2500 || len(hz) != 2500 || rt[2499] != mrt[2499]/1000 || !slices.Equal(hz, mhz) || slices.Max(hz) == 0 {
+		t.Errorf("rate file: %d times (monitor %d), rates equal: %v", len(rt), len(mrt), slices.Equal(hz, mhz))
+	}
+
 	data, err := os.ReadFile(filepath.Join(dir, "metadata.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +255,8 @@ func TestRecord(t *testing.T) {
 		t.Fatalf("metadata.json: %v\n%s", err, data)
 	}
 	if meta.Spikevk == "" || !strings.HasPrefix(meta.Go, "go") || meta.Backend != "cpu" || meta.Seed != 4 || meta.DT != 0.1 ||
-		meta.Summary.Time != 250 || len(meta.Files) != 2 || meta.Files[1].File != "state_neurons.npz" ||
+		meta.Summary.Time != 250 || len(meta.Files) != 3 || meta.Files[1].File != "state_neurons.npz" ||
+		meta.Files[2].File != "rate_neurons.npz" || meta.Files[2].Kind != "rate" ||
 		meta.Files[1].Units["v"] != "V" || meta.Files[1].Units["g_e"] != "S" {
 		t.Errorf("metadata.json:\n%s", data)
 	}
@@ -257,7 +268,7 @@ func TestRecord(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{"metadata.json", "spikes_neurons.npz", "state_neurons.npz"}; !slices.Equal(names, want) {
+	if want := []string{"metadata.json", "rate_neurons.npz", "spikes_neurons.npz", "state_neurons.npz"}; !slices.Equal(names, want) {
 		t.Errorf("files %q, want %q", names, want)
 	}
 }

@@ -25,6 +25,8 @@ import (
 //   - state_<group>.npz: t (float64, seconds), neurons (int32, indices in
 //     the monitored group) and one array per variable, [sample][neuron]
 //     (float64, in SI units: volt, siemens, amp…);
+//   - rate_<group>.npz: t (float64, seconds) and rate (float64, Hz) of
+//     every step, as Brian2's PopulationRateMonitor;
 //   - metadata.json: the Summary, seed, dt, spikevk's and Go's versions,
 //     backend and device, and each file with its group, neurons and the
 //     SI unit of each variable.
@@ -39,7 +41,7 @@ func (n *Network) Record(dir string) {
 // writer writes the recordings of a simulation to a folder.
 type writer struct {
 	dir   string
-	files []string  // per monitor of the network, its file; "" for none
+	files []string  // per monitor of the network, its file
 	next  time.Time // during a run, no write before it
 	dirty bool      // the monitors hold more than the files
 }
@@ -83,16 +85,7 @@ func newWriter(dir string, monitors []monitor) (*writer, error) {
 	w := &writer{dir: dir}
 	seen := map[string]int{}
 	for _, m := range monitors {
-		base := ""
-		switch m := m.(type) {
-		case *SpikeMonitor:
-			base = "spikes_" + m.g.Name()
-		case *StateMonitor:
-			base = "state_" + m.g.Name()
-		default:
-			w.files = append(w.files, "")
-			continue
-		}
+		base := m.base()
 		seen[base]++
 		if seen[base] > 1 {
 			base += fmt.Sprintf("_%d", seen[base])
@@ -107,24 +100,12 @@ func (w *writer) write(n *Network) error {
 	meta := metadata{Spikevk: version(), Go: runtime.Version(), Seed: n.cfg.Seed, DT: n.cfg.DT, Summary: n.Summary()}
 	meta.Backend, meta.Device = meta.Summary.Backend, meta.Summary.Device
 	for k, m := range n.monitors {
-		path := w.files[k]
-		var err error
-		switch m := m.(type) {
-		case *SpikeMonitor:
-			err = m.WriteNPZ(path)
-			meta.Files = append(meta.Files, fileMeta{File: filepath.Base(path), Kind: "spikes", Group: m.g.String()})
-		case *StateMonitor:
-			err = m.writeNPZ(path)
-			f := fileMeta{File: filepath.Base(path), Kind: "state", Group: m.g.String(), Neurons: m.neurons,
-				Every: float64(m.every) * n.cfg.DT, Units: map[string]string{}}
-			for a, v := range m.vars {
-				f.Units[v] = m.units[a].String()
-			}
-			meta.Files = append(meta.Files, f)
-		}
+		f, err := m.writeFile(w.files[k], n.cfg.DT)
 		if err != nil {
 			return fmt.Errorf("record: %w", err)
 		}
+		f.File = filepath.Base(w.files[k])
+		meta.Files = append(meta.Files, f)
 	}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
@@ -152,7 +133,7 @@ type metadata struct {
 // fileMeta describes one file of the recordings.
 type fileMeta struct {
 	File    string            `json:"file"`
-	Kind    string            `json:"kind"` // "spikes" or "state"
+	Kind    string            `json:"kind"` // "spikes", "state" or "rate"
 	Group   string            `json:"group"`
 	Neurons []int             `json:"neurons,omitempty"`  // state: indices in the group
 	Every   float64           `json:"every_ms,omitempty"` // state: ms between samples
@@ -179,10 +160,20 @@ func version() string {
 // modulePath is the path of the spikevk module.
 const modulePath = "github.com/spikevk/spikevk"
 
-// writeNPZ writes the samples to a NumPy .npz file: t (float64, seconds),
-// neurons (int32, indices in the monitored group) and one array
+func (m *StateMonitor) base() string { return "state_" + m.g.Name() }
+
+// writeFile writes the samples to a NumPy .npz file: t (float64,
+// seconds), neurons (int32, indices in the monitored group) and one array
 // [sample][neuron] per variable, float64 in SI units. The file appears
 // complete or not at all.
+func (m *StateMonitor) writeFile(path string, dt float64) (fileMeta, error) {
+	f := fileMeta{Kind: "state", Group: m.g.String(), Neurons: m.neurons, Every: float64(m.every) * dt, Units: map[string]string{}}
+	for a, v := range m.vars {
+		f.Units[v] = m.units[a].String()
+	}
+	return f, m.writeNPZ(path)
+}
+
 func (m *StateMonitor) writeNPZ(path string) error {
 	t := make([]float64, len(m.steps))
 	neurons := make([]int32, len(m.neurons))
@@ -209,4 +200,30 @@ func (m *StateMonitor) writeNPZ(path string) error {
 		entries = append(entries, entry{name + ".npy", si})
 	}
 	return writeNPZ(path, entries)
+}
+
+func (m *RateMonitor) base() string { return "rate_" + m.g.Name() }
+
+// writeFile writes the rates to a NumPy .npz file: t (float64, seconds)
+// and rate (float64, Hz). The file appears complete or not at all.
+func (m *RateMonitor) writeFile(path string, _ float64) (fileMeta, error) {
+	return fileMeta{Kind: "rate", Group: m.g.String()}, m.writeNPZ(path)
+}
+
+func (m *RateMonitor) writeNPZ(path string) error {
+	t, hz := m.Rates()
+	for k := range t {
+		t[k] /= 1000
+	}
+	if hz == nil {
+		hz = []float64{}
+	}
+	return writeNPZ(path, []entry{{"t.npy", t}, {"rate.npy", hz}})
+}
+
+func (m *SpikeMonitor) base() string { return "spikes_" + m.g.Name() }
+
+// writeFile writes the spikes as WriteNPZ does.
+func (m *SpikeMonitor) writeFile(path string, _ float64) (fileMeta, error) {
+	return fileMeta{Kind: "spikes", Group: m.g.String()}, m.WriteNPZ(path)
 }
