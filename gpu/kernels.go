@@ -224,6 +224,19 @@ func (a *arrays) write(p *ir.Program, k int, buf, index string) (string, bool, e
 	return fmt.Sprintf("%s[%du + %s]", buf, a.slot[name]*a.n, index), true, nil
 }
 
+// programGLSL is prog in GLSL, reading input k from the expression
+// inputs[k] and writing output k to the lvalue outputs[k], its random
+// draws keyed by the plan's seed, stream, the element index (a GLSL
+// expression) and the step.
+func programGLSL(p *host.Plan, prog *ir.Program, inputs, outputs []string, stream uint32, index string) string {
+	return prog.GLSL(ir.GLSLEnv{
+		Input:  func(k int) string { return inputs[k] },
+		Output: func(k int) string { return outputs[k] },
+		Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", stream), Index: index, Step: "step",
+		Prefix: "r",
+	})
+}
+
 // neuronBindings are the buffers a neuron kernel may bind, in binding
 // order.
 var neuronBindings = layout{
@@ -287,12 +300,7 @@ func neuronSource(p *host.Plan, dg *group) (string, layout, error) {
 		}
 		outputs[k] = lv
 	}
-	body := prog.GLSL(ir.GLSLEnv{
-		Input:  func(k int) string { return inputs[k] },
-		Output: func(k int) string { return outputs[k] },
-		Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", g.Stream), Index: "i", Step: "step",
-		Prefix: "r",
-	})
+	body := programGLSL(p, prog, inputs, outputs, g.Stream, "i")
 
 	recs := len(dg.recs) > 0
 	l := neuronBindings.only(map[string]bool{"clock": true, "spikes": true, "record": true, "fault": true,
@@ -408,12 +416,7 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 		}
 		outputs[k] = lv
 	}
-	body := prog.GLSL(ir.GLSLEnv{
-		Input:  func(k int) string { return inputs[k] },
-		Output: func(k int) string { return outputs[k] },
-		Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", pp.Stream), Index: "k", Step: "step",
-		Prefix: "r",
-	})
+	body := programGLSL(p, prog, inputs, outputs, pp.Stream, "k")
 	delay := fmt.Sprintf("%du", pp.Delay)
 	if use["delays"] {
 		delay = "(delays[k >> 1u] >> ((k & 1u) << 4u)) & 0xffffu"

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
-	"github.com/spikevk/spikevk/models/ir"
 )
 
 // learnBindings are the buffers a learn kernel may bind, in binding order.
@@ -65,12 +64,7 @@ func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) 
 		use["syn"] = use["syn"] || lv != sink
 		outputs[k] = lv
 	}
-	body := prog.GLSL(ir.GLSLEnv{
-		Input:  func(k int) string { return inputs[k] },
-		Output: func(k int) string { return outputs[k] },
-		Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", pp.PostStream), Index: "k", Step: "step",
-		Prefix: "r",
-	})
+	body := programGLSL(p, prog, inputs, outputs, pp.PostStream, "k")
 
 	l := learnBindings.only(use)
 	var b strings.Builder

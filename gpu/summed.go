@@ -138,12 +138,7 @@ func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline boo
 				use["syn"] = true
 			}
 		}
-		body.WriteString(prog.GLSL(ir.GLSLEnv{
-			Input:  func(k int) string { return inputs[k] },
-			Output: func(k int) string { return outputs[k] },
-			Key:    keyLiteral(p.Seed), Stream: fmt.Sprintf("%du", pp.StepStream), Index: "k", Step: "step",
-			Prefix: "r",
-		}))
+		body.WriteString(programGLSL(p, prog, inputs, outputs, pp.StepStream, "k"))
 	}
 	locals := "\t\tfloat " + sink + ";\n"
 	if use["preof"] {
