@@ -90,7 +90,7 @@ func (n *Network) Restore(c *Checkpoint) error {
 		return fmt.Errorf("restore: the checkpoint is of another network: %w", err)
 	}
 	if c.plan != p && c.planFingerprint() != p.Fingerprint() {
-		return errors.New("restore: the checkpoint is of another network: its models, parameters or synapses differ")
+		return errors.New("restore: the checkpoint is of another network: its models, parameters, synapses or state monitors of subexpressions differ")
 	}
 	if err := s.backend.Restore(c.state); err != nil {
 		return fmt.Errorf("restore: %w", err)
@@ -265,7 +265,7 @@ func (n *Network) readCheckpoint(path string) (*Checkpoint, error) {
 	case c.seed != n.cfg.Seed:
 		return nil, fmt.Errorf("the checkpoint has seed %d, the network seed %d", c.seed, n.cfg.Seed)
 	case c.fingerprint != p.Fingerprint():
-		return nil, errors.New("the checkpoint is of another network: its groups, models, parameters or synapses differ")
+		return nil, errors.New("the checkpoint is of another network: its groups, models, parameters, synapses or state monitors of subexpressions differ")
 	case c.step > uint64(^uint32(0)):
 		return nil, fmt.Errorf("step %d is past 2^32", c.step)
 	}
