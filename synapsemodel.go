@@ -17,8 +17,7 @@ import (
 // Projection.Set overrides per synapse, and its variables their initial
 // values.
 func BuiltinSynapses(name string) Synapses {
-	f, err := models.BuiltinSynapse(name)
-	return Synapses{file: f, err: err}
+	return fromFile(models.BuiltinSynapse(name))
 }
 
 // LoadSynapses reads a synapse model file (YAML, see models.SynapseFile).
@@ -27,8 +26,27 @@ func LoadSynapses(path string) Synapses {
 	if err != nil {
 		return Synapses{err: err}
 	}
-	f, err := models.ParseSynapseFile(path, data)
-	return Synapses{file: f, err: err}
+	return fromFile(models.ParseSynapseFile(path, data))
+}
+
+// fromFile is the synapses of a model file.
+func fromFile(f *models.SynapseFile, err error) Synapses {
+	if err != nil {
+		return Synapses{err: err}
+	}
+	return Synapses{Model: f.Equations, OnPre: f.OnPre, OnPost: f.OnPost, file: f}
+}
+
+// withFile is s with its texts from the model file f, or with the error
+// err.
+func (s Synapses) withFile(f *models.SynapseFile, err error) Synapses {
+	if err != nil {
+		s.err = err
+		return s
+	}
+	t := fromFile(f, nil)
+	t.defaults = s.defaults
+	return t
 }
 
 // Target returns s with its on_pre (and on_post) acting on the
@@ -42,8 +60,7 @@ func (s Synapses) Target(x string) Synapses {
 		s.err = fmt.Errorf("Target %s: the synapses come from no model file; write the variable in OnPre", x)
 		return s
 	}
-	s.file, s.err = s.file.WithTarget(x)
-	return s
+	return s.withFile(s.file.WithTarget(x))
 }
 
 // Default returns s with the default of the parameter name of its model
@@ -81,10 +98,7 @@ func (s Synapses) withUnitOf(name, value string) Synapses {
 		s.err = fmt.Errorf("%s = %s: %w", name, value, err)
 		return s
 	}
-	if s.file, s.err = s.file.WithUnit(name, unit); s.err != nil {
-		return s
-	}
-	return s.Default(name, value)
+	return s.withFile(s.file.WithUnit(name, unit)).Default(name, value)
 }
 
 // unitName is the name of the SI unit of dimension d, as the model

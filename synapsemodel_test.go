@@ -102,3 +102,26 @@ func TestSynapseModelErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSynapseModelEdited: the texts of a model file's Synapses are the
+// model; edit them, and the edit counts, with the file's defaults.
+func TestSynapseModelEdited(t *testing.T) {
+	tm := spikevk.BuiltinSynapses("tsodyks_markram")
+	if !strings.Contains(tm.OnPre, "x -= u*x") || !strings.Contains(tm.Model, "tau_rec : second") {
+		t.Fatalf("BuiltinSynapses left the texts empty: %+v", tm)
+	}
+	tm.OnPre = strings.Replace(tm.OnPre, "x -= u*x", "", 1) // no depletion
+	net := spikevk.New(spikevk.Config{Backend: "cpu"})
+	defer net.Close()
+	in := net.SpikeGenerator("in", 1, []int{0, 0}, []float64{1, 2})
+	p := net.Connect("tm", in, net.Group("out", 1, spikevk.Builtin("lif_coba_exp")), tm, spikevk.AllToAll())
+	if err := net.Run(context.Background(), 3); err != nil {
+		t.Fatal(err)
+	}
+	x, _ := p.Get("x")
+	u, _ := p.Get("u")
+	// Unedited, the second spike would leave x near 0.25.
+	if x[0] != 1 || u[0] != 0.5 {
+		t.Errorf("after two spikes x = %v, u = %v; want x = 1 (no depletion) and u = U = 0.5 (τ_facil 0.001 ms)", x[0], u[0])
+	}
+}

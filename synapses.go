@@ -28,14 +28,16 @@ import (
 // junction conducts both ways: as in Brian2, connect each pair in both
 // directions, e.g. Pairs with (i, j) and (j, i).
 //
-// A synapse model file (BuiltinSynapses, LoadSynapses) sets all three,
-// with defaults for its parameters and initial values.
+// A synapse model file (BuiltinSynapses, LoadSynapses) fills in all
+// three, and gives its parameters defaults and its variables initial
+// values; change the texts, and they are the model (without the file's
+// line numbers in errors).
 type Synapses struct {
 	Model  string
 	OnPre  string
 	OnPost string
 
-	file     *models.SynapseFile // a model file: Model, OnPre and OnPost are unused
+	file     *models.SynapseFile // the model file the texts come from
 	defaults map[string]string   // parameter defaults replaced by Default
 	err      error
 }
@@ -86,8 +88,11 @@ func (n *Network) Connect(name string, pre, post *Group, syn Synapses, rule Rule
 	if syn.err != nil {
 		n.fail("projection %q: %w", name, syn.err)
 	}
-	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, OnPost: syn.OnPost, File: syn.file, Conn: rule}
-	if syn.file != nil {
+	d := &host.Projection{Name: name, Model: syn.Model, OnPre: syn.OnPre, OnPost: syn.OnPost, Conn: rule}
+	if f := syn.file; f != nil {
+		if syn.Model == f.Equations && syn.OnPre == f.OnPre && syn.OnPost == f.OnPost {
+			d.File = f // unchanged: errors name the file's lines
+		}
 		d.Values = syn.fileValues()
 	}
 	if n.err == nil {
