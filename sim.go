@@ -122,15 +122,12 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 	}
 	for done := uint32(0); done < steps; {
 		if err := ctx.Err(); err != nil {
-			if s.out != nil {
-				return errors.Join(err, s.out.flush(s.net))
-			}
-			return err
+			return s.stop(err)
 		}
 		n := min(s.batch, steps-done)
 		b, err := s.backend.Run(ctx, uint32(s.step), n)
 		if err != nil {
-			return err
+			return s.stop(err)
 		}
 		s.record(b)
 		s.step += uint64(n)
@@ -149,6 +146,15 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 	}
 	s.progress.done()
 	return nil
+}
+
+// stop returns err, the reason a run stops early, after writing the files
+// of Network.Record with what the monitors hold.
+func (s *simulation) stop(err error) error {
+	if s.out == nil {
+		return err
+	}
+	return errors.Join(err, s.out.flush(s.net))
 }
 
 // record hands a batch to the statistics and the monitors.
