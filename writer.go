@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"time"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Record makes every Run stream the recordings to the folder dir, which it
@@ -190,16 +192,29 @@ func (m *StateMonitor) writeNPZ(path string) error {
 			t[k] = ts[k] / 1000
 		}
 		scale := m.units[a].InternalScale()
-		si := make([][]float64, len(v))
-		for k, row := range v {
-			si[k] = make([]float64, len(row))
-			for i, x := range row {
-				si[k][i] = float64(x) / scale
+		si := make([]float64, 0, len(v)*len(m.neurons))
+		for _, row := range v {
+			for _, x := range row {
+				si = append(si, float64(x)/scale)
 			}
 		}
-		entries = append(entries, entry{name + ".npy", si})
+		entries = append(entries, entry{name + ".npy", matrix(si, len(v), len(m.neurons))})
 	}
 	return writeNPZ(path, entries)
+}
+
+// matrix is values, rows × cols in row-major order, for npy: a
+// mat.Dense, which npy writes without inspecting every element, unless it
+// is empty (mat.Dense has no empty matrices).
+func matrix(values []float64, rows, cols int) any {
+	if rows == 0 || cols == 0 {
+		out := make([][]float64, rows)
+		for k := range out {
+			out[k] = []float64{}
+		}
+		return out
+	}
+	return mat.NewDense(rows, cols, values)
 }
 
 func (m *RateMonitor) base() string { return "rate_" + m.g.Name() }
