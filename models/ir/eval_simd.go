@@ -21,7 +21,8 @@ import (
 //     VMINPS and VMAXPS would do the same, but the compiler treats them as
 //     commutative and may swap their operands, which changes the result
 //     for NaN and for zeros of either sign;
-//   - no product is fused with a sum.
+//   - no product is fused with a sum;
+//   - exp takes the steps of pmath.Exp with the same float32 roundings.
 //
 // Each loop ends with VZEROUPPER, so that the scalar SSE code after it
 // pays no penalty for the dirty upper halves of the vector registers.
@@ -67,7 +68,7 @@ func vectorFlush(dst, src []float32) int {
 	return n
 }
 
-// vector1 applies the one-operand ops Neg and Not to a.
+// vector1 applies the one-operand ops Neg, Not and Exp to a.
 func vector1(op Op, dst, a []float32) int {
 	if !hasAVX2 {
 		return 0
@@ -84,6 +85,8 @@ func vector1(op Op, dst, a []float32) int {
 		for i := 0; i < n; i += 8 {
 			put(dst, i, one.Masked(vec(a, i).Equal(zero)))
 		}
+	case OpExp:
+		vectorExp(dst[:n], a[:n])
 	default:
 		return 0
 	}
@@ -190,6 +193,79 @@ func vectorDiv(dst, a, b []float32) {
 		for j := i; j < i+8; j++ {
 			dst[j] = pmath.Div(a[j], b[j])
 		}
+	}
+}
+
+// pmath.Exp's constants (internal/pmath/pmath.go), copied: TestVectorExp
+// fails if they part ways.
+const (
+	infBits = 0x7f800000 // +Inf
+	nanBits = 0x7fc00000 // the NaN pmath.Exp returns
+	expBig  = 0x42b20000 // 89
+	expTiny = 0x2b800000 // 2⁻⁴⁰
+
+	log2e float32 = 1.442695
+	ln2Hi float32 = 0.69314575
+	ln2Lo float32 = 1.4286068e-06
+	expP0 float32 = 0.00019875691
+	expP1 float32 = 0.0013981999
+	expP2 float32 = 0.008333452
+	expP3 float32 = 0.041665796
+	expP4 float32 = 0.16666666
+	expP5 float32 = 0.5
+)
+
+// vectorExp sets dst[i] to pmath.Exp(a[i]); len(a) is a multiple of 8. It
+// takes the steps of pmath.Exp and expCore on all 8 elements, each a
+// separately rounded float32 operation as there, and then puts NaN, +Inf
+// and +0 where pmath.Exp returns them before the reduction.
+func vectorExp(dst, a []float32) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	inf, nan := archsimd.BroadcastInt32x8(infBits), archsimd.BroadcastInt32x8(nanBits)
+	belowBig, belowTiny := archsimd.BroadcastInt32x8(expBig-1), archsimd.BroadcastInt32x8(expTiny-1)
+	zero, minus1, maxExp := archsimd.Int32x8{}, archsimd.BroadcastInt32x8(-1), archsimd.BroadcastInt32x8(254)
+	half, one := archsimd.BroadcastFloat32x8(0.5), archsimd.BroadcastFloat32x8(1)
+	l2e, hi, lo := archsimd.BroadcastFloat32x8(log2e), archsimd.BroadcastFloat32x8(ln2Hi), archsimd.BroadcastFloat32x8(ln2Lo)
+	p0, p1, p2 := archsimd.BroadcastFloat32x8(expP0), archsimd.BroadcastFloat32x8(expP1), archsimd.BroadcastFloat32x8(expP2)
+	p3, p4, p5 := archsimd.BroadcastFloat32x8(expP3), archsimd.BroadcastFloat32x8(expP4), archsimd.BroadcastFloat32x8(expP5)
+	for i := 0; i+8 <= len(a); i += 8 {
+		h := flushVec(vec(a, i), abs, maxDenorm)
+		// z = ⌊t + ½⌋ for t = h·log₂e rounded: pmath.Exp's float64 sum
+		// t + ½ is exact for |t| ≥ 2⁻²² and between 0 and 1 below, so its
+		// floor is that. In float32, t + ½ may round up to the next
+		// integer (t = ½ − 2⁻²⁵); instead z = ⌊t⌋ + 1 where t ≥ ⌊t⌋ + ½ and
+		// ⌊t⌋ elsewhere, ⌊t⌋ + ½ being exact for |t| < 2²². Neither is −0.
+		// (No h with |h| < 89 gives that t, a search of all of them
+		// found, but this needs no search.)
+		t := h.Mul(l2e)
+		f := t.Floor()
+		z := f.Add(one.Masked(t.GreaterEqual(f.Add(half))))
+		r := h.Sub(z.Mul(hi))
+		r = r.Sub(z.Mul(lo))
+		// expCore's r + l (l = 0) only turns −0 into +0, which this
+		// does with the other |r| < 2⁻⁴⁰.
+		r = r.Masked(r.AsInt32x8().And(abs).Greater(belowTiny))
+		r2 := r.Mul(r)
+		p := p0.Mul(r).Add(p1)
+		p = p.Mul(r).Add(p2)
+		p = p.Mul(r).Add(p3)
+		p = p.Mul(r).Add(p4)
+		p = p.Mul(r).Add(p5)
+		p = p.Mul(r2).Add(r)
+		p = p.Add(one)
+		// scale: p is positive and normal; its exponent field plus n
+		// is e, the result +0 for e ≤ 0 and +Inf for e ≥ 255.
+		n := z.ConvertToInt32()
+		pb := p.AsInt32x8()
+		e := pb.ShiftAllRight(23).Add(n)
+		y := pb.Add(n.ShiftAllLeft(23)).Masked(e.Greater(zero))
+		y = inf.Merge(y, e.Greater(maxExp))
+		// The cases of pmath.Exp: NaN, and +Inf or +0 from 89 up.
+		b := h.AsInt32x8()
+		m := b.And(abs)
+		y = inf.Masked(b.Greater(minus1)).Merge(y, m.Greater(belowBig))
+		y = nan.Merge(y, m.Greater(inf))
+		put(dst, i, y.AsFloat32x8())
 	}
 }
 

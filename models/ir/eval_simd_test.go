@@ -18,7 +18,7 @@ func TestVectorLoopsRun(t *testing.T) {
 	for op := range numOps {
 		var n int
 		switch op {
-		case OpNeg, OpNot:
+		case OpNeg, OpNot, OpExp:
 			n = vector1(op, x, x)
 		case OpAdd, OpSub, OpMul, OpDiv, OpMin, OpMax, OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr:
 			n = vector2(op, x, x, x)

@@ -89,3 +89,81 @@ func TestVectorLoops(t *testing.T) {
 		}
 	}
 }
+
+// expCases returns the arguments where pmath.Exp changes course: ±0,
+// denormals, NaNs and infinities (adversarial), either side of ±89
+// (expBig), of the overflow and underflow thresholds and of ±2⁻⁴⁰
+// (expTiny), and of (k + ½)·ln 2 for every k in range, where the
+// reduction's ⌊h·log₂e + ½⌋ steps.
+func expCases() []float32 {
+	vals := adversarial()
+	near := func(x float32, d int32) {
+		for i := -d; i <= d; i++ {
+			vals = append(vals, math.Float32frombits(uint32(int32(math.Float32bits(x))+i)))
+		}
+	}
+	overflow := math.Float32frombits(0x42b17217)  // 88.72283, the largest x with e**x finite
+	underflow := math.Float32frombits(0xc2aeac4f) // −87.33654, the smallest with e**x > 0
+	for _, x := range []float32{89, -89, overflow, underflow, 0x1p-40, -0x1p-40} {
+		near(x, 16)
+	}
+	for k := -130; k <= 130; k++ {
+		near(float32((float64(k)+0.5)*math.Ln2), 4)
+	}
+	return vals
+}
+
+// checkExp compares apply1(OpExp) with loop1(OpExp) on x bit for bit.
+func checkExp(t *testing.T, x []float32) {
+	t.Helper()
+	got, want := make([]float32, len(x)), make([]float32, len(x))
+	apply1(OpExp, got, x)
+	loop1(OpExp, want, x)
+	for i := range x {
+		if g, w := math.Float32bits(got[i]), math.Float32bits(want[i]); g != w {
+			t.Fatalf("exp(%g = %#08x) = %#08x, want %#08x", x[i], math.Float32bits(x[i]), g, w)
+		}
+	}
+}
+
+// TestVectorExp checks the vector exp against pmath.Exp bit for bit on
+// expCases and on every 97th float32 bit pattern.
+func TestVectorExp(t *testing.T) {
+	checkExp(t, expCases())
+	x := make([]float32, 1<<16)
+	for lo := uint64(0); lo < 1<<32; lo += 97 * uint64(len(x)) {
+		for i := range x {
+			x[i] = math.Float32frombits(uint32(lo + 97*uint64(i)))
+		}
+		checkExp(t, x)
+	}
+}
+
+// FuzzVectorExp checks the vector exp against pmath.Exp bit for bit on 8
+// consecutive bit patterns from b.
+func FuzzVectorExp(f *testing.F) {
+	for _, x := range adversarial() {
+		f.Add(math.Float32bits(x))
+	}
+	f.Fuzz(func(t *testing.T, b uint32) {
+		x := make([]float32, 8)
+		for i := range x {
+			x[i] = math.Float32frombits(b + uint32(i))
+		}
+		checkExp(t, x)
+	})
+}
+
+// BenchmarkExp measures apply1(OpExp) on a block of arguments in
+// [−16, 4), the vector loop where there is one.
+func BenchmarkExp(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	a, dst := make([]float32, blockLen), make([]float32, blockLen)
+	for i := range a {
+		a[i] = r.Float32()*20 - 16
+	}
+	for b.Loop() {
+		apply1(OpExp, dst, a)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*blockLen), "ns/element")
+}
