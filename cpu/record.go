@@ -64,16 +64,27 @@ type fault struct {
 }
 
 // check finds the first neuron of lo … hi-1 with a faulty value in a
-// non-Const array (host.Runaway), and its first such array.
+// non-Const array (host.Runaway), and its first such array: each array is
+// scanned on its own, below the lowest neuron found so far, so an array
+// later in order wins only with a lower neuron.
 func (g *group) check(lo, hi int) fault {
-	for i := lo; i < hi; i++ {
-		for a, arr := range g.checked {
-			if host.Faulty(arr[i]) {
-				return fault{i, a}
-			}
+	f := fault{neuron: hi, array: -1}
+	for a, arr := range g.checked {
+		if i := firstFaulty(arr[lo:f.neuron]); i >= 0 {
+			f = fault{lo + i, a}
 		}
 	}
-	return fault{array: -1}
+	return f
+}
+
+// firstFaulty returns the index of the first faulty value of x, or -1.
+func firstFaulty(x []float32) int {
+	for i := cleanPrefix(x); i < len(x); i++ {
+		if host.Faulty(x[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // firstFault returns the first fault the blocks found in step s, or nil.
