@@ -60,7 +60,7 @@ func TestCurrentValues(t *testing.T) {
 			p.Inject("I", s)
 		}
 		m := net.StateMonitor(p, []string{"y", "I"}, dt, 0, 1, 2)
-		y := sampleY(t, net, m, ms)
+		y := sample(t, net, m, ms, "y")
 		_, direct, err := m.Values("I")
 		if err != nil {
 			t.Fatal(err)
@@ -169,7 +169,7 @@ func noiseSamples(t *testing.T, method string, src spikevk.Current, lag, n int, 
 	p := net.Group("p", n, model.Model())
 	p.Inject("I", src)
 	m := net.StateMonitor(p, []string{"I", "y"}, 0.1)
-	y := sampleY(t, net, m, ms)
+	y := sample(t, net, m, ms, "y")
 	_, I, err := m.Values("I")
 	if err != nil {
 		t.Fatal(err)

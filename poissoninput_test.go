@@ -109,7 +109,7 @@ func TestPoissonInputCounts(t *testing.T) {
 		g := net.Group("g", 50, spikevk.Equations{Equations: "dv/dt = 0*mV/ms : volt", Threshold: "t >= 0*ms", Reset: "v = 0*mV"}.Model()).
 			PoissonInput("v", 3, "5*kHz", "1*mV")
 		m := net.StateMonitor(g, []string{"v"}, 0)
-		y := sampleV(t, net, m, 200)
+		y := sample(t, net, m, 200, "v")
 		net.Close()
 		counts := make([]int, 4)
 		for _, row := range y[1:] {
@@ -132,17 +132,4 @@ func TestPoissonInputCounts(t *testing.T) {
 	if len(runs) == 2 && !slices.Equal(runs[0], runs[1]) {
 		t.Error("the CPU and Vulkan differ")
 	}
-}
-
-// sampleV runs net for ms and returns the samples of v.
-func sampleV(t *testing.T, net *spikevk.Network, m *spikevk.StateMonitor, ms float64) [][]float32 {
-	t.Helper()
-	if err := net.Run(context.Background(), ms); err != nil {
-		t.Fatal(err)
-	}
-	_, v, err := m.Values("v")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }

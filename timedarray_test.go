@@ -17,14 +17,14 @@ func probe(current string) spikevk.Model {
 	return spikevk.Equations{Equations: current + "\ndy/dt = 0*amp/ms : amp", Threshold: "t >= 0*ms", Reset: "y = I"}.Model()
 }
 
-// sampleY runs net for ms and returns y of the monitored neurons, row k
-// being I of step k-1 (rows from 1).
-func sampleY(t *testing.T, net *spikevk.Network, m *spikevk.StateMonitor, ms float64) [][]float32 {
+// sample runs net for ms and returns the samples of variable that m
+// took. For y of a probe, row k is I of step k-1 (rows from 1).
+func sample(t *testing.T, net *spikevk.Network, m *spikevk.StateMonitor, ms float64, variable string) [][]float32 {
 	t.Helper()
 	if err := net.Run(context.Background(), ms); err != nil {
 		t.Fatal(err)
 	}
-	_, y, err := m.Values("y")
+	_, y, err := m.Values(variable)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestTimedArray(t *testing.T) {
 			vulkanOrSkip(t)
 		}
 		net, m := timedNetwork(backend)
-		y := sampleY(t, net, m, 2)
+		y := sample(t, net, m, 2, "y")
 		net.Close()
 		for k := 1; k < len(y); k++ {
 			s := k - 1
