@@ -491,10 +491,7 @@ func testBadPlans(t *testing.T, nb func(t *testing.T) host.Backend) {
 		return p
 	}
 	load(t, nb, valid())
-	for _, tc := range []struct {
-		name   string
-		mutate func(p *host.Plan)
-	}{
+	rejects(t, nb, valid, []badPlan{
 		{"no time step", func(p *host.Plan) { p.DT = 0 }},
 		{"missing step input", func(p *host.Plan) { p.Groups[0].Arrays = p.Groups[0].Arrays[1:] }},
 		{"short group array", func(p *host.Plan) { p.Groups[1].Arrays[0].Init = p.Groups[1].Arrays[0].Init[:2] }},
@@ -513,7 +510,18 @@ func testBadPlans(t *testing.T, nb func(t *testing.T) host.Backend) {
 		{"effect on a non-target", func(p *host.Plan) { p.Groups[1].Targets = nil }},
 		{"changed constant array", func(p *host.Plan) { p.Projections[0].Arrays[1].Const = true }},
 		{"varying constant array", func(p *host.Plan) { p.Groups[0].Arrays[0].Const = true }},
-	} {
+	})
+}
+
+// badPlan is a change that breaks a valid plan.
+type badPlan struct {
+	name   string
+	mutate func(p *host.Plan)
+}
+
+// rejects checks that Load fails on the plan of valid after each change.
+func rejects(t *testing.T, nb func(t *testing.T) host.Backend, valid func() *host.Plan, changes []badPlan) {
+	for _, tc := range changes {
 		t.Run(tc.name, func(t *testing.T) {
 			p := valid()
 			tc.mutate(p)
