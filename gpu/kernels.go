@@ -129,32 +129,43 @@ func usedInputs(p *ir.Program) []bool {
 // for the time, x_pre and x_post from the pre- and postsynaptic groups'
 // arrays (buffer preBuf at index preIndex, postBuf at postIndex), other
 // names from the projection's arrays at synapse k. Inputs the program
-// never reads become 0.0, so an expression that indexes a buffer is one
-// the kernel needs.
-func pathwayInputs(prog *ir.Program, what string, syn, pre, post *arrays, preBuf, preIndex, postBuf, postIndex string) ([]string, error) {
+// never reads become 0.0. It also reports which buffers the expressions
+// index: the kernel needs those.
+func pathwayInputs(prog *ir.Program, what string, syn, pre, post *arrays, preBuf, preIndex, postBuf, postIndex string) ([]string, pathwayReads, error) {
 	used := usedInputs(prog)
 	inputs := make([]string, len(prog.Inputs))
+	var reads pathwayReads
 	for k, name := range prog.Inputs {
-		e, ok := "t_now", true
+		e, ok, reads1 := "t_now", true, (*bool)(nil)
 		switch {
 		case name == host.InputTime:
 		case strings.HasSuffix(name, host.SuffixPre):
 			e, ok = pre.read(strings.TrimSuffix(name, host.SuffixPre), preBuf, preIndex)
+			reads1 = &reads.pre
 		case strings.HasSuffix(name, host.SuffixPost):
 			e, ok = post.read(strings.TrimSuffix(name, host.SuffixPost), postBuf, postIndex)
+			reads1 = &reads.post
 		default:
 			e, ok = syn.read(name, "syn", "k")
+			reads1 = &reads.syn
 		}
 		if !ok {
-			return nil, fmt.Errorf("%s has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", what, name)
+			return nil, reads, fmt.Errorf("%s has input %q, which is neither a projection array nor an array of the pre- or postsynaptic group", what, name)
 		}
 		if !used[k] {
 			e = "0.0"
 		}
+		if reads1 != nil && strings.Contains(e, "[") { // not a constant or unread
+			*reads1 = true
+		}
 		inputs[k] = e
 	}
-	return inputs, nil
+	return inputs, reads, nil
 }
+
+// pathwayReads says which buffers the inputs of a synapse program index:
+// the presynaptic group's, the postsynaptic group's, the projection's.
+type pathwayReads struct{ pre, post, syn bool }
 
 // sink is the local that receives outputs no array keeps.
 const sink = "spk_sink"
@@ -385,7 +396,7 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 	if same {
 		postBuf = "pre"
 	}
-	inputs, err := pathwayInputs(prog, "OnPre", syn, pre, post, "pre", "j", postBuf, "tgt")
+	inputs, _, err := pathwayInputs(prog, "OnPre", syn, pre, post, "pre", "j", postBuf, "tgt")
 	if err != nil {
 		return "", nil, err
 	}

@@ -32,23 +32,13 @@ func learnSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) 
 	if same {
 		preBuf = "post"
 	}
-	inputs, err := pathwayInputs(prog, "OnPost", syn, pre, post, preBuf, "preof[k]", "post", "i")
+	inputs, reads, err := pathwayInputs(prog, "OnPost", syn, pre, post, preBuf, "preof[k]", "post", "i")
 	if err != nil {
 		return "", nil, err
 	}
-	for k, name := range prog.Inputs {
-		if !strings.Contains(inputs[k], "[") { // a constant, the time or unread
-			continue
-		}
-		switch {
-		case strings.HasSuffix(name, host.SuffixPre):
-			use["preof"], use[preBuf] = true, true
-		case strings.HasSuffix(name, host.SuffixPost):
-			use["post"] = true
-		default:
-			use["syn"] = true
-		}
-	}
+	use["preof"], use[preBuf] = reads.pre, use[preBuf] || reads.pre
+	use["post"] = use["post"] || reads.post
+	use["syn"] = use["syn"] || reads.syn
 	outputs := make([]string, len(prog.Outputs))
 	for k, o := range prog.Outputs {
 		if strings.HasSuffix(o.Name, "+=") {

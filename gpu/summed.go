@@ -119,25 +119,15 @@ func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline boo
 		}
 	}
 	if evaluates {
-		inputs, err := pathwayInputs(prog, "Step", syn, pre, post, preBuf, "pj", postBuf, "tgt")
+		inputs, reads, err := pathwayInputs(prog, "Step", syn, pre, post, preBuf, "pj", postBuf, "tgt")
 		if err != nil {
 			return "", nil, err
 		}
-		for k, name := range prog.Inputs {
-			if !strings.Contains(inputs[k], "[") { // a constant, the time or unread
-				continue
-			}
-			switch {
-			case strings.HasSuffix(name, host.SuffixPre):
-				use[preBuf] = true
-				use["preof"] = use["preof"] || kind != gatherPre
-			case strings.HasSuffix(name, host.SuffixPost):
-				use[postBuf] = true
-				use["target"] = use["target"] || kind != gatherPost
-			default:
-				use["syn"] = true
-			}
-		}
+		use[preBuf] = use[preBuf] || reads.pre
+		use["preof"] = use["preof"] || reads.pre && kind != gatherPre
+		use[postBuf] = use[postBuf] || reads.post
+		use["target"] = use["target"] || reads.post && kind != gatherPost
+		use["syn"] = use["syn"] || reads.syn
 		body.WriteString(programGLSL(p, prog, inputs, outputs, pp.StepStream, "k"))
 	}
 	locals := "\t\tfloat " + sink + ";\n"
