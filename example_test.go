@@ -3,6 +3,7 @@ package spikevk_test
 import (
 	"context"
 	"fmt"
+	"math/bits"
 
 	"github.com/spikevk/spikevk"
 )
@@ -31,4 +32,30 @@ func Example() {
 	// first ten cells: 193 spikes, the first by cell 1 at 17.9 ms
 	// input: 200 neurons, 20.0 Hz
 	// cells: 100 neurons, 37.7 Hz
+}
+
+// A watcher sees the spike records of every batch of steps as Run
+// simulates them; here it counts the spikes of each group.
+func ExampleNetwork_Watch() {
+	net := spikevk.New(spikevk.Config{Seed: 1, Backend: "cpu"})
+	net.PoissonGroup("slow", 100, "5*Hz")
+	net.PoissonGroup("fast", 100, "50*Hz")
+	counts := make([]int, 2)
+	net.Watch(func(first uint64, steps int, spikes [][]uint32) {
+		for g, records := range spikes {
+			for _, word := range records {
+				counts[g] += bits.OnesCount32(word)
+			}
+		}
+	})
+	if err := net.Run(context.Background(), 1*spikevk.Second); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for g, group := range net.Groups() {
+		fmt.Printf("%s: %d spikes, as the summary counts: %v\n", group.Name(), counts[g], uint64(counts[g]) == net.Summary().Groups[g].Spikes)
+	}
+	// Output:
+	// slow: 474 spikes, as the summary counts: true
+	// fast: 5030 spikes, as the summary counts: true
 }

@@ -61,6 +61,7 @@ type Network struct {
 	err      error    // the first error of a building call
 	monitors []monitor
 	outDir   string // Record's folder; empty: none
+	watchers []Watcher
 
 	sim *simulation // set by the first Run
 }

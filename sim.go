@@ -173,6 +173,9 @@ func (s *simulation) record(b *host.Batch) {
 	for _, m := range s.net.monitors {
 		m.record(b, s.compiled.Plan)
 	}
+	for _, w := range s.net.watchers {
+		w(uint64(b.First), int(b.Steps), b.Spikes)
+	}
 }
 
 // forEachSpike calls fn with the index of every set bit of a spike record.

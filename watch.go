@@ -1,0 +1,18 @@
+package spikevk
+
+// Watcher sees every batch of steps a Run simulates: first is the batch's
+// first step and steps its length; spikes holds, per whole group in the
+// order of Network.Groups, steps spike records of (N+31)/32 words each,
+// where bit i%32 of word i/32 of record s is set when neuron i spiked in
+// step first+s. The records are valid during the call only.
+type Watcher func(first uint64, steps int, spikes [][]uint32)
+
+// Watch calls w after each batch of steps, on the goroutine that called
+// Run, once the monitors have recorded the batch. A live view (package
+// viz/window) follows a run this way. Watch may be called before or
+// between Runs.
+func (n *Network) Watch(w Watcher) { n.watchers = append(n.watchers, w) }
+
+// Groups returns the whole groups of the network in the order they were
+// added.
+func (n *Network) Groups() []*Group { return n.groups }
