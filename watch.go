@@ -16,3 +16,9 @@ func (n *Network) Watch(w Watcher) { n.watchers = append(n.watchers, w) }
 // Groups returns the whole groups of the network in the order they were
 // added.
 func (n *Network) Groups() []*Group { return n.groups }
+
+// Whole returns the whole group that g is, or is a subgroup of.
+func (g *Group) Whole() *Group { return g.net.groups[g.index] }
+
+// Offset is the index in the whole group of g's first neuron.
+func (g *Group) Offset() int { return g.lo }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	vulkan "github.com/vulkan-go/vulkan"
 )
@@ -39,6 +40,16 @@ type Options struct {
 	// chunking at small sizes.
 	MaxChunkBytes uint64
 
+	// InstanceExtensions are enabled on the instance besides spikevk's own,
+	// e.g. a window system's surface extensions (GLFW names them).
+	InstanceExtensions []string
+	// Surface, when set, is called once the instance exists (a VkInstance)
+	// and returns the handle of a VkSurfaceKHR made for it, such as a
+	// window's. The context then uses a queue family that can both compute
+	// and present to it, enables VK_KHR_swapchain, and owns the surface:
+	// NewSwapchain presents to it and Close destroys it.
+	Surface func(instance unsafe.Pointer) (uint64, error)
+
 	forceNonCoherent bool // tests: flush and invalidate as if memory were not coherent
 	forceStaging     bool // tests: never map device-local memory, copy through staging
 }
@@ -56,6 +67,7 @@ type Context struct {
 	memTypes []memoryType
 	debug    vulkan.DebugReportCallback
 	hasDebug bool
+	surface  vulkan.Surface // Options.Surface's, or nil
 
 	mu      sync.Mutex // guards queue, pool and staging
 	staging *stagingBuffer
@@ -76,7 +88,7 @@ func NewContext(opts Options) (*Context, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
-	inst, err := newInstance(opts.Validation)
+	inst, err := newInstance(opts.Validation, opts.InstanceExtensions)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +108,12 @@ func NewContext(opts Options) (*Context, error) {
 		return nil, err
 	}
 	c.physical = handles[c.info.Index]
+	if opts.Surface != nil {
+		if err := c.openSurface(); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
 	if err := c.openDevice(); err != nil {
 		c.Close()
 		return nil, err
@@ -107,12 +125,16 @@ func NewContext(opts Options) (*Context, error) {
 func (c *Context) Info() DeviceInfo { return c.info }
 
 // newInstance creates a Vulkan 1.2 instance, with the validation layer and
-// the debug-report extension when validation is asked for.
-func newInstance(validation bool) (vulkan.Instance, error) {
+// the debug-report extension when validation is asked for, and the extra
+// extensions.
+func newInstance(validation bool, extra []string) (vulkan.Instance, error) {
 	if err := load(); err != nil {
 		return nil, err
 	}
 	var layers, exts []string
+	for _, e := range extra {
+		exts = append(exts, e+"\x00")
+	}
 	if validation {
 		if !instanceLayerPresent(validationLayer) {
 			return nil, fmt.Errorf("vk: validation requested but layer %s is not installed (Debian: vulkan-validationlayers)", validationLayer)
@@ -176,6 +198,9 @@ func (c *Context) openDevice() error {
 	}
 	if d.Float32AtomicAdd {
 		exts = append(exts, "VK_EXT_shader_atomic_float\x00")
+	}
+	if c.surface != nil {
+		exts = append(exts, "VK_KHR_swapchain\x00")
 	}
 	chain := newFeatureChain(extendedFeatures{int64Atomics: d.Int64Atomics, float32AtomicAdd: d.Float32AtomicAdd})
 	defer chain.free()
@@ -247,6 +272,10 @@ func (c *Context) Close() {
 		}
 		vulkan.DestroyDevice(c.device, nil)
 		c.device = nil
+	}
+	if c.surface != nil {
+		vulkan.DestroySurface(c.instance, c.surface, nil)
+		c.surface = nil
 	}
 	if c.hasDebug {
 		vulkan.DestroyDebugReportCallback(c.instance, c.debug, nil)

@@ -75,7 +75,7 @@ func (d DeviceInfo) String() string {
 // Devices lists the Vulkan devices that have a compute queue, in the order
 // spikevk prefers them (discrete, integrated, virtual, CPU).
 func Devices() ([]DeviceInfo, error) {
-	inst, err := newInstance(false)
+	inst, err := newInstance(false, nil)
 	if err != nil {
 		return nil, err
 	}
