@@ -620,9 +620,13 @@ func fillRect(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 	draw.Draw(img, r.Intersect(img.Bounds()), image.NewUniform(c), image.Point{}, draw.Src)
 }
 
-func hline(img *image.RGBA, x0, x1, y int, c color.RGBA) { fillRect(img, image.Rect(x0, y, x1, y+1), c) }
+func hline(img *image.RGBA, x0, x1, y int, c color.RGBA) {
+	fillRect(img, image.Rect(x0, y, x1, y+1), c)
+}
 
-func vline(img *image.RGBA, x, y0, y1 int, c color.RGBA) { fillRect(img, image.Rect(x, y0, x+1, y1+1), c) }
+func vline(img *image.RGBA, x, y0, y1 int, c color.RGBA) {
+	fillRect(img, image.Rect(x, y0, x+1, y1+1), c)
+}
 
 // frame draws the outline just outside r.
 func frame(img *image.RGBA, r image.Rectangle, c color.RGBA) {
