@@ -30,6 +30,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
 )
 
@@ -62,6 +63,7 @@ type Network struct {
 	monitors []monitor
 	outDir   string // Record's folder; empty: none
 	watchers []Watcher
+	device   *vk.Context // ShareDevice's; nil: the backend opens its own
 
 	sim *simulation // set by the first Run
 }

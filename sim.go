@@ -12,6 +12,7 @@ import (
 
 	"github.com/spikevk/spikevk/cpu"
 	"github.com/spikevk/spikevk/gpu"
+	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
 )
 
@@ -43,7 +44,7 @@ func build(n *Network) (*simulation, error) {
 	if err != nil {
 		return nil, err
 	}
-	backend, err := openBackend(n.cfg)
+	backend, err := openBackend(n.cfg, n.device)
 	if err != nil {
 		return nil, err
 	}
@@ -92,12 +93,21 @@ func build(n *Network) (*simulation, error) {
 	return s, nil
 }
 
-// openBackend opens the backend the configuration asks for; "auto" falls
-// back to the CPU reference when no Vulkan device opens.
-func openBackend(cfg Config) (host.Backend, error) {
+// openBackend opens the backend the configuration asks for, the Vulkan one
+// on shared when it is set (Network.ShareDevice); "auto" falls back to the
+// CPU reference when no Vulkan device opens.
+func openBackend(cfg Config, shared *vk.Context) (host.Backend, error) {
 	switch strings.ToLower(cfg.Backend) {
 	case "cpu":
 		return cpu.New(cpu.Options{}), nil
+	}
+	if shared != nil {
+		if err := gpu.Supports(shared.Info()); err != nil {
+			return nil, fmt.Errorf("vulkan backend: %w", err)
+		}
+		return gpu.NewOn(shared), nil
+	}
+	switch strings.ToLower(cfg.Backend) {
 	case "vulkan", "gpu":
 		b, err := gpu.New(gpu.Options{Device: cfg.Device})
 		if err != nil {

@@ -1,5 +1,7 @@
 package spikevk
 
+import "github.com/spikevk/spikevk/gpu/vk"
+
 // Watcher sees every batch of steps a Run simulates: first is the batch's
 // first step and steps its length; spikes holds, per whole group in the
 // order of Network.Groups, steps spike records of (N+31)/32 words each,
@@ -22,3 +24,13 @@ func (g *Group) Whole() *Group { return g.net.groups[g.index] }
 
 // Offset is the index in the whole group of g's first neuron.
 func (g *Group) Offset() int { return g.lo }
+
+// ShareDevice makes the Vulkan backend (Backend "vulkan" or "auto") run on
+// c, a device context the caller opened, instead of opening its own: the
+// live window shares its device this way, for a process holds one set of
+// Vulkan functions. c stays open after Close. Call it before the first Run.
+func (n *Network) ShareDevice(c *vk.Context) {
+	if n.building("share a Vulkan device") {
+		n.device = c
+	}
+}

@@ -137,6 +137,10 @@ func NewOn(c *vk.Context) *Backend {
 	return &Backend{ctx: c, kernels: map[string]*vk.Kernel{}}
 }
 
+// Supports reports whether the device has what the backend needs, as New
+// checks; call it before NewOn.
+func Supports(d vk.DeviceInfo) error { return checkFeatures(d) }
+
 // checkFeatures reports a device that lacks what the delay rings need.
 func checkFeatures(d vk.DeviceInfo) error {
 	if !d.Int64 || !d.Int64Atomics {

@@ -183,6 +183,16 @@ func (l *Live) view() View {
 	return View{T0: end - l.span, T1: end, Lo: l.lo, Hi: max(l.hi, l.lo+1)}
 }
 
+// Span is the time the view shows, in ms.
+func (v View) Span() float64 { return v.T1 - v.T0 }
+
+// Reset makes the view follow the run again and show every visible row.
+func (l *Live) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.behind, l.lo, l.hi = 0, 0, l.visibleRows()
+}
+
 // ZoomTime multiplies the time shown by f (f < 1 zooms in).
 func (l *Live) ZoomTime(f float64) {
 	l.mu.Lock()

@@ -44,11 +44,11 @@ type Options struct {
 	// e.g. a window system's surface extensions (GLFW names them).
 	InstanceExtensions []string
 	// Surface, when set, is called once the instance exists (a VkInstance)
-	// and returns the handle of a VkSurfaceKHR made for it, such as a
-	// window's. The context then uses a queue family that can both compute
+	// and returns the address of a VkSurfaceKHR made for it, such as the
+	// one GLFW's CreateWindowSurface returns, read at once. The context then uses a queue family that can both compute
 	// and present to it, enables VK_KHR_swapchain, and owns the surface:
 	// NewSwapchain presents to it and Close destroys it.
-	Surface func(instance unsafe.Pointer) (uint64, error)
+	Surface func(instance unsafe.Pointer) (uintptr, error)
 
 	forceNonCoherent bool // tests: flush and invalidate as if memory were not coherent
 	forceStaging     bool // tests: never map device-local memory, copy through staging

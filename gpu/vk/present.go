@@ -12,11 +12,11 @@ import (
 // openSurface takes the surface of Options.Surface and moves the context's
 // queue to a family that computes and presents to it.
 func (c *Context) openSurface() error {
-	h, err := c.opts.Surface(unsafe.Pointer(c.instance))
+	p, err := c.opts.Surface(unsafe.Pointer(c.instance))
 	if err != nil {
 		return fmt.Errorf("vk: window surface: %w", err)
 	}
-	c.surface = vulkan.SurfaceFromPointer(uintptr(unsafe.Pointer(&h)))
+	c.surface = vulkan.SurfaceFromPointer(p)
 	var n uint32
 	vulkan.GetPhysicalDeviceQueueFamilyProperties(c.physical, &n, nil)
 	families := make([]vulkan.QueueFamilyProperties, n)
@@ -46,6 +46,7 @@ type Swapchain struct {
 	rendered []vulkan.Semaphore // per image: its copy finished
 	acquired vulkan.Semaphore
 	fence    vulkan.Fence
+	pool     vulkan.CommandPool // its own: a pool is used by one thread at a time
 	bgra     bool // the images are B8G8R8A8
 	capture  bool // the images can be copied from
 	w, h     int
@@ -66,13 +67,28 @@ func (c *Context) NewSwapchain(width, height int) (*Swapchain, error) {
 		return nil, ErrNoSurface
 	}
 	s := &Swapchain{ctx: c}
+	// Handles go through locals: s holds Go pointers (cgo's rules).
+	var sem vulkan.Semaphore
 	si := vulkan.SemaphoreCreateInfo{SType: vulkan.StructureTypeSemaphoreCreateInfo}
-	err := check(vulkan.CreateSemaphore(c.device, &si, nil, &s.acquired), "create semaphore")
+	err := check(vulkan.CreateSemaphore(c.device, &si, nil, &sem), "create semaphore")
 	si.Free()
+	s.acquired = sem
 	if err == nil {
+		var fence vulkan.Fence
 		fi := vulkan.FenceCreateInfo{SType: vulkan.StructureTypeFenceCreateInfo}
-		err = check(vulkan.CreateFence(c.device, &fi, nil, &s.fence), "create fence")
+		err = check(vulkan.CreateFence(c.device, &fi, nil, &fence), "create fence")
 		fi.Free()
+		s.fence = fence
+	}
+	if err == nil {
+		var pool vulkan.CommandPool
+		pi := vulkan.CommandPoolCreateInfo{
+			SType:            vulkan.StructureTypeCommandPoolCreateInfo,
+			QueueFamilyIndex: uint32(c.info.computeFamily),
+		}
+		err = check(vulkan.CreateCommandPool(c.device, &pi, nil, &pool), "create command pool")
+		pi.Free()
+		s.pool = pool
 	}
 	if err == nil {
 		err = s.create(width, height)
@@ -319,7 +335,7 @@ func (s *Swapchain) copyAndSubmit(index uint32, capture bool) error {
 	c := s.ctx
 	ai := vulkan.CommandBufferAllocateInfo{
 		SType:              vulkan.StructureTypeCommandBufferAllocateInfo,
-		CommandPool:        c.pool,
+		CommandPool:        s.pool,
 		Level:              vulkan.CommandBufferLevelPrimary,
 		CommandBufferCount: 1,
 	}
@@ -329,7 +345,7 @@ func (s *Swapchain) copyAndSubmit(index uint32, capture bool) error {
 	if err := check(res, "window frame: allocate command buffer"); err != nil {
 		return err
 	}
-	defer vulkan.FreeCommandBuffers(c.device, c.pool, 1, cmds)
+	defer vulkan.FreeCommandBuffers(c.device, s.pool, 1, cmds)
 	cmd := cmds[0]
 	bi := vulkan.CommandBufferBeginInfo{
 		SType: vulkan.StructureTypeCommandBufferBeginInfo,
@@ -427,6 +443,10 @@ func (s *Swapchain) Close() {
 	if s.acquired != vulkan.NullSemaphore {
 		vulkan.DestroySemaphore(c.device, s.acquired, nil)
 		s.acquired = vulkan.NullSemaphore
+	}
+	if s.pool != vulkan.NullCommandPool {
+		vulkan.DestroyCommandPool(c.device, s.pool, nil)
+		s.pool = vulkan.NullCommandPool
 	}
 	if s.fence != vulkan.NullFence {
 		vulkan.DestroyFence(c.device, s.fence, nil)
