@@ -47,8 +47,8 @@ type Swapchain struct {
 	acquired vulkan.Semaphore
 	fence    vulkan.Fence
 	pool     vulkan.CommandPool // its own: a pool is used by one thread at a time
-	bgra     bool // the images are B8G8R8A8
-	capture  bool // the images can be copied from
+	bgra     bool               // the images are B8G8R8A8
+	capture  bool               // the images can be copied from
 	w, h     int
 	upload   allocation // host-visible, w·h·4 bytes
 	readback allocation // host-visible, w·h·4 bytes, when capture
