@@ -57,6 +57,9 @@ type Live struct {
 	help         bool
 
 	layout liveLayout // of the last frame
+
+	rowTable []int32 // pixelRows' table, for the view of rowKey
+	rowKey   string
 }
 
 // TracePoint is a value of a traced neuron at time T ms.
@@ -395,36 +398,58 @@ func (l *Live) NeuronAt(x, y int) (band, i int, ok bool) {
 // bin counts the retained spikes in r's view, rows renumbered over the
 // visible bands.
 func (l *Live) bin(r *Raster, visible []int) {
-	shift := make([]int, len(l.bands)) // visible row = row - shift, or -1 hidden
-	off := 0
-	for b := range l.bands {
-		shift[b] = -1
-	}
-	for _, b := range visible {
-		shift[b] = l.start[b] - off
-		off += l.bands[b].N
-	}
+	pixelRow := l.pixelRows(r, visible)
 	v := r.View
 	first := uint64(math.Max(0, math.Floor(v.T0/l.dt)))
 	// The held spikes are in step order from slot head-held on.
 	oldest := (l.head - l.held + liveSpikes) % liveSpikes
 	at := func(k int) uint64 { return l.steps[(oldest+k)%liveSpikes] }
 	k := sort.Search(l.held, func(k int) bool { return at(k) >= first })
+	step, x := uint64(math.MaxUint64), -1
 	for ; k < l.held; k++ {
-		slot := (oldest + k) % liveSpikes
-		t := float64(l.steps[slot]) * l.dt
-		if t >= v.T1 {
-			break
+		slot := (oldest + k) & (liveSpikes - 1)
+		if l.steps[slot] != step {
+			step = l.steps[slot]
+			t := float64(step) * l.dt
+			if t >= v.T1 {
+				break
+			}
+			x = -1
+			if px, _, ok := r.Pixel(v.Lo, t); ok {
+				x = px
+			}
 		}
-		row := int(l.rows[slot])
-		b := sort.SearchInts(l.start[1:], row+1)
-		if shift[b] < 0 {
-			continue
-		}
-		if x, y, ok := r.Pixel(row-shift[b], t); ok {
-			r.Counts[y*r.W+x]++
+		if y := pixelRow[l.rows[slot]]; x >= 0 && y >= 0 {
+			r.Counts[int(y)*r.W+x]++
 		}
 	}
+}
+
+// pixelRows returns the pixel row (from the top) of every row of the
+// bands in r's view, -1 for rows hidden or out of view; it keeps the table
+// while the view's rows, the raster's height and the hidden bands stay.
+func (l *Live) pixelRows(r *Raster, visible []int) []int32 {
+	key := fmt.Sprint(r.View.Lo, r.View.Hi, r.H, visible)
+	if key == l.rowKey {
+		return l.rowTable
+	}
+	if len(l.rowTable) != l.start[len(l.bands)] {
+		l.rowTable = make([]int32, l.start[len(l.bands)])
+	}
+	for k := range l.rowTable {
+		l.rowTable[k] = -1
+	}
+	off := 0 // first row of the band over the visible bands
+	for _, b := range visible {
+		for i := range l.bands[b].N {
+			if _, y, ok := r.Pixel(off+i, r.View.T0); ok {
+				l.rowTable[l.start[b]+i] = int32(y)
+			}
+		}
+		off += l.bands[b].N
+	}
+	l.rowKey = key
+	return l.rowTable
 }
 
 func (l *Live) drawLabels(img *image.RGBA, face font.Face, r *Raster, lay liveLayout) {

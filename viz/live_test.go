@@ -98,3 +98,79 @@ func TestLiveNeuronAt(t *testing.T) {
 		t.Error("a click left of the raster found a neuron")
 	}
 }
+
+// millionLive is a live view of 10^6 neurons in two bands fed 1 s of
+// spikes at about 5 Hz (one neuron in 2,000 per step of 0.1 ms).
+func millionLive(tb testing.TB) (*Live, int) {
+	const n, ne, steps, batch = 1000000, 800000, 10000, 1000
+	bands := []LiveBand{{Band{"E", ne, Palette[0]}, 0, 0}, {Band{"I", n - ne, Palette[1]}, 0, ne}}
+	l, err := NewLive(bands, 0.1, 1000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	words := (n + 31) / 32
+	rec := make([]uint32, batch*words)
+	fed := 0
+	x := uint32(1)
+	for first := 0; first < steps; first += batch {
+		clear(rec)
+		for s := range batch {
+			for range n / 2000 {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				i := int(x % n)
+				if rec[s*words+i/32]&(1<<(i%32)) == 0 {
+					fed++
+				}
+				rec[s*words+i/32] |= 1 << (i % 32)
+			}
+		}
+		l.Batch(uint64(first), batch, [][]uint32{rec})
+	}
+	return l, fed
+}
+
+// TestLiveMillion checks that a network of 10^6 neurons renders: rows are
+// binned to pixel rows and every spike is counted in some pixel.
+func TestLiveMillion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10^6 neurons")
+	}
+	l, fed := millionLive(t)
+	img := image.NewRGBA(image.Rect(0, 0, 1280, 800))
+	if err := l.Draw(img, Status{}); err != nil {
+		t.Fatal(err)
+	}
+	rect, view := l.Layout()
+	r, _ := NewRaster(rect.Dx(), rect.Dy(), []Band{l.bands[0].Band, l.bands[1].Band}, view)
+	l.mu.Lock()
+	l.bin(r, []int{0, 1})
+	l.mu.Unlock()
+	sum := 0
+	for _, c := range r.Counts {
+		sum += int(c)
+	}
+	// The first step is not in the view (it ends at 1000 ms, 0 … 999.9).
+	if sum != fed || fed < 4000000 {
+		t.Errorf("%d spikes binned of %d fed", sum, fed)
+	}
+	if os.Getenv("VIZ_SHOW") != "" {
+		savePNG(t, os.Getenv("VIZ_SHOW"), img)
+	}
+}
+
+// BenchmarkLiveDraw draws frames of a live view of 10^6 neurons with 5 M
+// spikes in view.
+func BenchmarkLiveDraw(b *testing.B) {
+	l, fed := millionLive(b)
+	img := image.NewRGBA(image.Rect(0, 0, 1280, 800))
+	b.ResetTimer()
+	for range b.N {
+		if err := l.Draw(img, Status{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(fed), "spikes/frame")
+	b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N)*1000, "ms/frame")
+}
