@@ -56,7 +56,8 @@ type Live struct {
 	hidden       []bool
 	help         bool
 
-	layout liveLayout // of the last frame
+	layout  liveLayout // of the last frame
+	changes uint64     // counts the calls that change what Draw shows
 
 	rowTable []int32 // pixelRows' table, for the view of rowKey
 	rowKey   string
@@ -94,6 +95,7 @@ func NewLive(bands []LiveBand, dt, span float64) (*Live, error) {
 func (l *Live) Batch(first uint64, steps int, spikes [][]uint32) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	for s := range steps {
 		step := first + uint64(s)
 		for b := range l.bands {
@@ -131,6 +133,7 @@ func (l *Live) Batch(first uint64, steps int, spikes [][]uint32) {
 func (l *Live) AddTrace(t, v float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	if len(l.trace) == liveTrace {
 		l.trace = append(l.trace[:0], l.trace[liveTrace/2:]...)
 	}
@@ -142,6 +145,7 @@ func (l *Live) AddTrace(t, v float64) {
 func (l *Live) SetTrace(b, i int, name, unit string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	l.traceBand, l.traceIndex, l.traceName, l.traceUnit, l.trace = b, i, name, unit, nil
 }
 
@@ -150,6 +154,14 @@ func (l *Live) Traced() (band, i int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.traceBand, l.traceIndex
+}
+
+// Changes counts the changes to what Draw shows: a frame need not be drawn
+// again while it stays.
+func (l *Live) Changes() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.changes
 }
 
 // Bands returns the bands of the view.
@@ -193,6 +205,7 @@ func (v View) Span() float64 { return v.T1 - v.T0 }
 func (l *Live) Reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	l.behind, l.lo, l.hi = 0, 0, l.visibleRows()
 }
 
@@ -200,6 +213,7 @@ func (l *Live) Reset() {
 func (l *Live) ZoomTime(f float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	l.span = math.Min(math.Max(l.span*f, 10*l.dt), float64(liveSteps)*l.dt)
 }
 
@@ -208,6 +222,7 @@ func (l *Live) ZoomTime(f float64) {
 func (l *Live) PanTime(ms float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	l.behind = math.Min(math.Max(l.behind-ms, 0), math.Max(float64(l.next)*l.dt-l.span, 0))
 }
 
@@ -222,6 +237,7 @@ func (l *Live) Following() bool {
 func (l *Live) ZoomRows(f float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	total := l.visibleRows()
 	n := min(total, max(1, int(math.Round(float64(l.hi-l.lo)*f))))
 	mid := (l.lo + l.hi) / 2
@@ -234,6 +250,7 @@ func (l *Live) ZoomRows(f float64) {
 func (l *Live) PanRows(frac float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	total, n := l.visibleRows(), l.hi-l.lo
 	d := int(math.Round(frac * float64(n)))
 	l.lo = min(max(l.lo+d, 0), total-n)
@@ -244,6 +261,7 @@ func (l *Live) PanRows(frac float64) {
 func (l *Live) ToggleBand(b int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	if b < 0 || b >= len(l.bands) {
 		return
 	}
@@ -258,6 +276,7 @@ func (l *Live) ToggleBand(b int) {
 func (l *Live) ToggleHelp() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.changes++
 	l.help = !l.help
 }
 

@@ -104,6 +104,10 @@ func (c *Context) NewSwapchain(width, height int) (*Swapchain, error) {
 // while the window is minimised.
 func (s *Swapchain) Size() (width, height int) { return s.w, s.h }
 
+// Stale reports whether the window changed since the last frame, so that
+// the next one must be drawn to its new size.
+func (s *Swapchain) Stale() bool { return s.stale }
+
 // Resize recreates the swapchain when the window's framebuffer is now
 // width × height pixels or the surface changed since the last frame.
 func (s *Swapchain) Resize(width, height int) error {

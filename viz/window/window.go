@@ -43,7 +43,8 @@ type Band struct {
 
 // Knob is a parameter the user turns with the keys between batches: its
 // value steps between Lo and Hi in Unit, and Set applies a value given
-// as an expression ("12.5*Hz").
+// as an expression ("12.5*Hz"). A Value of NaN means the value the network
+// was built with; the first turn then starts from Lo.
 type Knob struct {
 	Name          string
 	Lo, Hi, Value float64
@@ -281,6 +282,7 @@ func (w *Window) Run(ctx context.Context, duration float64) error {
 	running := true
 	const frameGap = time.Second / 60
 	last := time.Time{}
+	lastChanges, lastStatus := uint64(0), ""
 	for {
 		glfw.WaitEventsTimeout(frameGap.Seconds())
 		if w.win.ShouldClose() {
@@ -308,8 +310,12 @@ func (w *Window) Run(ctx context.Context, duration float64) error {
 			}
 		default:
 		}
-		if time.Since(last) >= frameGap {
-			last = time.Now()
+		// A frame is drawn when what it shows changed, at most at the
+		// display's rate: drawing costs the simulation nothing when
+		// nothing happens (on lavapipe the device is the same CPU).
+		changes, status := w.live.Changes(), fmt.Sprint(w.status())
+		if time.Since(last) >= frameGap && (changes != lastChanges || status != lastStatus || w.sc.Stale()) {
+			last, lastChanges, lastStatus = time.Now(), changes, status
 			if _, err := w.draw(false); err != nil {
 				cancel()
 				if running {
@@ -421,6 +427,9 @@ func (w *Window) status() viz.Status {
 	}
 	for k, kn := range w.opts.Knobs {
 		s := fmt.Sprintf("%s = %.4g %s", kn.Name, kn.Value, kn.Unit)
+		if math.IsNaN(kn.Value) {
+			s = fmt.Sprintf("%s = as built (%g…%g %s)", kn.Name, kn.Lo, kn.Hi, kn.Unit)
+		}
 		if k == w.knob {
 			s = "▶ " + s + "  [ ]"
 		}
@@ -517,6 +526,10 @@ func (w *Window) onKey(_ *glfw.Window, key glfw.Key, _ int, action glfw.Action, 
 			d := (kn.Hi - kn.Lo) / 20
 			if key == glfw.KeyLeftBracket {
 				d = -d
+			}
+			if math.IsNaN(kn.Value) {
+				w.setKnobLocked(w.knob, kn.Lo+max(d, 0))
+				return
 			}
 			w.setKnobLocked(w.knob, kn.Value+d)
 		})

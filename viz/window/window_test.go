@@ -253,3 +253,43 @@ func readPNG(t *testing.T, path string) *image.RGBA {
 	}
 	return rgba
 }
+
+// BenchmarkWindow runs COBA (64,000 neurons, 80 synapses each, 100 ms) on
+// the Vulkan backend without and with the window (make bench, under
+// xvfb-run): their ratio is the window's cost to the simulation.
+func BenchmarkWindow(b *testing.B) {
+	needDisplayB(b)
+	const n, ms = 64000, 100
+	for _, shown := range []bool{false, true} {
+		name := map[bool]string{false: "plain", true: "window"}[shown]
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				net := spikevk.COBA(spikevk.Config{Seed: 1, Backend: "vulkan"}, n, 80.0/n)
+				var err error
+				onMain(func() {
+					if !shown {
+						err = net.Run(context.Background(), ms)
+						net.Close()
+						return
+					}
+					var w *Window
+					if w, err = Open(net, Options{Screenshot: filepath.Join(b.TempDir(), "w.png")}); err != nil {
+						return
+					}
+					defer w.Close()
+					err = w.Run(context.Background(), ms)
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/(ms/1000.0), "wall/bio-s")
+		})
+	}
+}
+
+func needDisplayB(b *testing.B) {
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		b.Skip("no display (run under xvfb-run)")
+	}
+}
