@@ -140,6 +140,13 @@ func (l *Live) AddTrace(t, v float64) {
 	l.trace = append(l.trace, TracePoint{t, v})
 }
 
+// Trace returns a copy of the values of the traced neuron held.
+func (l *Live) Trace() []TracePoint {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]TracePoint(nil), l.trace...)
+}
+
 // SetTrace names the traced neuron (neuron i of band b) and the unit of
 // its values, and forgets the values of the last one; b < 0: none.
 func (l *Live) SetTrace(b, i int, name, unit string) {

@@ -293,3 +293,44 @@ func needDisplayB(b *testing.B) {
 		b.Skip("no display (run under xvfb-run)")
 	}
 }
+
+// TestTrace checks that the trace of a neuron holds its v every
+// TraceEvery ms, as a state monitor records it at those times.
+func TestTrace(t *testing.T) {
+	needDisplay(t)
+	net, _ := testNetwork("cpu")
+	cells := net.GroupByName("cells")
+	mon := net.StateMonitor(cells, []string{"v"}, 0.5, 7)
+	var w *Window
+	var err error
+	onMain(func() {
+		w, err = Open(net, Options{Width: 640, Height: 480, TraceEvery: 0.5, Screenshot: filepath.Join(t.TempDir(), "trace.png")})
+		if err != nil {
+			return
+		}
+		defer w.Close()
+		w.Live().SetTrace(1, 7, "cells neuron 7: v", "mV")
+		err = w.Run(context.Background(), 20)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace := w.Live().Trace()
+	ts, v, err := mon.Values("v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trace) != 40 {
+		t.Fatalf("%d trace points in 20 ms every 0.5 ms, want 40", len(trace))
+	}
+	// Trace point k is v after step 5(k+1)-1, the monitor's sample k+1
+	// is v at the start of step 5(k+1): the same value.
+	for k, p := range trace {
+		if k+1 >= len(ts) {
+			break
+		}
+		if p.T != ts[k+1] || float32(p.V) != v[k+1][0] {
+			t.Errorf("trace point %d: %g ms, %g mV; monitor: %g ms, %g mV", k, p.T, p.V, ts[k+1], v[k+1][0])
+		}
+	}
+}
