@@ -61,6 +61,7 @@ type Live struct {
 
 	rowTable []int32 // pixelRows' table, for the view of rowKey
 	rowKey   string
+	feed     Feed
 }
 
 // TracePoint is a value of a traced neuron at time T ms.
@@ -201,8 +202,30 @@ func (l *Live) View() View {
 }
 
 func (l *Live) view() View {
-	end := math.Max(float64(l.next)*l.dt-l.behind, l.span)
-	return View{T0: end - l.span, T1: end, Lo: l.lo, Hi: max(l.hi, l.lo+1)}
+	w := l.layout.raster.Dx()
+	if w == 0 {
+		w = 1000 // before the first frame
+	}
+	return l.viewFor(w)
+}
+
+// columns returns the time columns of a raster w pixels wide: a column is
+// spc steps (the span shown rounded up to a whole number of steps a pixel),
+// and the first, c0, is the column of steps c0·spc … (c0+1)·spc-1, so
+// that the last holds the newest step in view.
+func (l *Live) columns(w int) (spc, c0 uint64) {
+	spc = uint64(max(1, math.Ceil(l.span/l.dt/float64(w)-1e-9)))
+	end := uint64(max(int64(l.next)-int64(math.Round(l.behind/l.dt)), 0))
+	if cols := (end + spc - 1) / spc; cols > uint64(w) {
+		c0 = cols - uint64(w)
+	}
+	return spc, c0
+}
+
+// viewFor is the view of a raster w pixels wide: whole columns of steps.
+func (l *Live) viewFor(w int) View {
+	spc, c0 := l.columns(w)
+	return View{T0: float64(c0*spc) * l.dt, T1: float64((c0+uint64(w))*spc) * l.dt, Lo: l.lo, Hi: max(l.hi, l.lo+1)}
 }
 
 // Span is the time the view shows, in ms.
@@ -348,7 +371,7 @@ func (l *Live) Draw(img *image.RGBA, st Status) error {
 	defer l.mu.Unlock()
 	b := img.Bounds()
 	draw.Draw(img, b, image.NewUniform(liveBackground), image.Point{}, draw.Src)
-	lay := liveLayout{view: l.view()}
+	var lay liveLayout
 	bottom := b.Max.Y - gapH
 	if l.traceBand >= 0 {
 		lay.trace = image.Rect(b.Min.X+labelW, bottom-traceH, b.Max.X-marginR, bottom)
@@ -359,6 +382,7 @@ func (l *Live) Draw(img *image.RGBA, st Status) error {
 	if lay.raster.Dx() < 10 || lay.raster.Dy() < 10 {
 		return fmt.Errorf("viz: a live frame of %d × %d pixels is too small", b.Dx(), b.Dy())
 	}
+	lay.view = l.viewFor(lay.raster.Dx())
 	var vis []Band
 	for k, band := range l.bands {
 		if !l.hidden[k] {
@@ -370,7 +394,11 @@ func (l *Live) Draw(img *image.RGBA, st Status) error {
 	if err != nil {
 		return err
 	}
-	l.bin(r, lay.visible)
+	pixelRow := l.pixelRows(r, lay.visible)
+	spc, c0 := l.columns(r.W)
+	if l.feed == nil || !l.feed.Fill(r, c0, spc, l.rowKey, pixelRow) {
+		l.bin(r, pixelRow, spc, c0)
+	}
 	r.Paint(img.SubImage(lay.raster).(*image.RGBA), liveBackground)
 	l.layout = lay
 	face, err := liveFace()
@@ -421,34 +449,43 @@ func (l *Live) NeuronAt(x, y int) (band, i int, ok bool) {
 	return 0, 0, false
 }
 
-// bin counts the retained spikes in r's view, rows renumbered over the
-// visible bands.
-func (l *Live) bin(r *Raster, visible []int) {
-	pixelRow := l.pixelRows(r, visible)
-	v := r.View
-	first := uint64(math.Max(0, math.Floor(v.T0/l.dt)))
+// bin counts the retained spikes in r's view: column step/spc - c0, pixel
+// row pixelRow[row].
+func (l *Live) bin(r *Raster, pixelRow []int32, spc, c0 uint64) {
+	first, end := c0*spc, (c0+uint64(r.W))*spc
 	// The held spikes are in step order from slot head-held on.
 	oldest := (l.head - l.held + liveSpikes) % liveSpikes
-	at := func(k int) uint64 { return l.steps[(oldest+k)%liveSpikes] }
+	at := func(k int) uint64 { return l.steps[(oldest+k)&(liveSpikes-1)] }
 	k := sort.Search(l.held, func(k int) bool { return at(k) >= first })
-	step, x := uint64(math.MaxUint64), -1
 	for ; k < l.held; k++ {
 		slot := (oldest + k) & (liveSpikes - 1)
-		if l.steps[slot] != step {
-			step = l.steps[slot]
-			t := float64(step) * l.dt
-			if t >= v.T1 {
-				break
-			}
-			x = -1
-			if px, _, ok := r.Pixel(v.Lo, t); ok {
-				x = px
-			}
+		step := l.steps[slot]
+		if step >= end {
+			break
 		}
-		if y := pixelRow[l.rows[slot]]; x >= 0 && y >= 0 {
-			r.Counts[int(y)*r.W+x]++
+		if y := pixelRow[l.rows[slot]]; y >= 0 {
+			r.Counts[int(y)*r.W+int(step/spc-c0)]++
 		}
 	}
+}
+
+// Feed fills the counts of a live frame's raster in place of the spikes a
+// Live holds, e.g. from counts a GPU binned where the spikes were made.
+type Feed interface {
+	// Fill fills r.Counts with the spikes of columns c0 … c0+r.W-1 of spc
+	// steps each (column c holds steps c·spc … (c+1)·spc-1), the spike of
+	// row k (counted over all bands) at pixel row pixelRow[k] (-1: not
+	// shown), a mapping that stays while rowKey does. It reports false
+	// when it cannot, and then the Live bins the spikes it holds.
+	Fill(r *Raster, c0, spc uint64, rowKey string, pixelRow []int32) bool
+}
+
+// SetFeed makes Draw take a raster's counts from f where f can give them.
+func (l *Live) SetFeed(f Feed) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.feed = f
+	l.changes++
 }
 
 // pixelRows returns the pixel row (from the top) of every row of the

@@ -92,7 +92,10 @@ func (r *Raster) Pixel(row int, t float64) (x, y int, ok bool) {
 	if row < v.Lo || row >= v.Hi || !(t >= v.T0 && t < v.T1) {
 		return 0, 0, false
 	}
-	x = min(r.W-1, int((t-v.T0)/(v.T1-v.T0)*float64(r.W)))
+	// Within a millionth of a column of its right edge a time goes to the
+	// next column: times and column edges that are both whole numbers of
+	// steps then share a column however the float64 products round.
+	x = min(r.W-1, int(math.Floor((t-v.T0)/(v.T1-v.T0)*float64(r.W)+1e-6)))
 	yb := (2*(row-v.Lo) + 1) * r.H / (2 * (v.Hi - v.Lo))
 	return x, r.H - 1 - yb, true
 }
