@@ -30,6 +30,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/spikevk/spikevk/gpu"
 	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
 )
@@ -64,6 +65,7 @@ type Network struct {
 	outDir   string // Record's folder; empty: none
 	watchers []Watcher
 	device   *vk.Context // ShareDevice's; nil: the backend opens its own
+	tap      gpu.Tap     // ShareDevice's
 
 	sim *simulation // set by the first Run
 }

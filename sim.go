@@ -44,7 +44,7 @@ func build(n *Network) (*simulation, error) {
 	if err != nil {
 		return nil, err
 	}
-	backend, err := openBackend(n.cfg, n.device)
+	backend, err := openBackend(n.cfg, n.device, n.tap)
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +94,9 @@ func build(n *Network) (*simulation, error) {
 }
 
 // openBackend opens the backend the configuration asks for, the Vulkan one
-// on shared when it is set (Network.ShareDevice); "auto" falls back to the
-// CPU reference when no Vulkan device opens.
-func openBackend(cfg Config, shared *vk.Context) (host.Backend, error) {
+// on shared, with tap, when it is set (Network.ShareDevice); "auto" falls
+// back to the CPU reference when no Vulkan device opens.
+func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, error) {
 	switch strings.ToLower(cfg.Backend) {
 	case "cpu":
 		return cpu.New(cpu.Options{}), nil
@@ -105,7 +105,9 @@ func openBackend(cfg Config, shared *vk.Context) (host.Backend, error) {
 		if err := gpu.Supports(shared.Info()); err != nil {
 			return nil, fmt.Errorf("vulkan backend: %w", err)
 		}
-		return gpu.NewOn(shared), nil
+		b := gpu.NewOn(shared)
+		b.SetTap(tap)
+		return b, nil
 	}
 	switch strings.ToLower(cfg.Backend) {
 	case "vulkan", "gpu":

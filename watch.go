@@ -1,6 +1,9 @@
 package spikevk
 
-import "github.com/spikevk/spikevk/gpu/vk"
+import (
+	"github.com/spikevk/spikevk/gpu"
+	"github.com/spikevk/spikevk/gpu/vk"
+)
 
 // Watcher sees every batch of steps a Run simulates: first is the batch's
 // first step and steps its length; spikes holds, per whole group in the
@@ -28,9 +31,12 @@ func (g *Group) Offset() int { return g.lo }
 // ShareDevice makes the Vulkan backend (Backend "vulkan" or "auto") run on
 // c, a device context the caller opened, instead of opening its own: the
 // live window shares its device this way, for a process holds one set of
-// Vulkan functions. c stays open after Close. Call it before the first Run.
-func (n *Network) ShareDevice(c *vk.Context) {
+// Vulkan functions. c stays open after Close. The backend calls tap, when
+// it is not nil, after each submission with the device buffers of the
+// spike records it wrote (gpu.Tap): work on c can read them there, with
+// no copy to the host. Call it before the first Run.
+func (n *Network) ShareDevice(c *vk.Context, tap gpu.Tap) {
 	if n.building("share a Vulkan device") {
-		n.device = c
+		n.device, n.tap = c, tap
 	}
 }

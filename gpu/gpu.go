@@ -68,6 +68,7 @@ type Options struct {
 type Backend struct {
 	ctx     *vk.Context
 	owns    bool // Close closes ctx
+	tap     Tap
 	plan    *host.Plan
 	clock   *vk.Buffer[uint32] // the first step of the running batch
 	groups  []*group
@@ -140,6 +141,24 @@ func NewOn(c *vk.Context) *Backend {
 // Supports reports whether the device has what the backend needs, as New
 // checks; call it before NewOn.
 func Supports(d vk.DeviceInfo) error { return checkFeatures(d) }
+
+// Tap is called after each submission of Run with its steps first …
+// first+n-1 and, per group, the device buffer that holds their spike
+// records, [step][Words(N)] as host.Batch holds them, on the backend's
+// context: work submitted there before it returns (a live view's binning
+// kernel) sees them before the next submission overwrites them.
+type Tap func(first, n uint32, records []vk.Binding) error
+
+// SetTap makes Run call tap after each submission (nil: none).
+func (b *Backend) SetTap(tap Tap) { b.tap = tap }
+
+func (b *Backend) recordBuffers() []vk.Binding {
+	out := make([]vk.Binding, len(b.groups))
+	for k, g := range b.groups {
+		out[k] = g.records
+	}
+	return out
+}
 
 // checkFeatures reports a device that lacks what the delay rings need.
 func checkFeatures(d vk.DeviceInfo) error {
@@ -598,6 +617,11 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 		}
 		if err := b.readRecords(out, first+done, n, done); err != nil {
 			return nil, err
+		}
+		if b.tap != nil {
+			if err := b.tap(first+done, n, b.recordBuffers()); err != nil {
+				return nil, fmt.Errorf("gpu: tap of steps %d to %d: %w", first+done, first+done+n-1, err)
+			}
 		}
 		done += n
 	}

@@ -86,6 +86,7 @@ type Window struct {
 	ctx   *vk.Context
 	sc    *vk.Swapchain
 	live  *viz.Live
+	feed  *gpuFeed // the raster's feed on the Vulkan backend
 	bands []Band
 	frame *image.RGBA
 
@@ -174,11 +175,26 @@ func Open(net *spikevk.Network, opts Options) (*Window, error) {
 		w.Close()
 		return nil, fmt.Errorf("window: %w", err)
 	}
-	net.ShareDevice(w.ctx)
+	groupN := make([]int, len(net.Groups()))
+	for k, g := range net.Groups() {
+		groupN[k] = g.N()
+	}
+	if w.feed, err = newGPUFeed(w.ctx, live, groupN); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("window: %w", err)
+	}
+	net.ShareDevice(w.ctx, w.feed.tap)
+	w.live.SetFeed(w.feed)
 	fw, fh := w.win.GetFramebufferSize()
 	if w.sc, err = w.ctx.NewSwapchain(fw, fh); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("window: %w", err)
+	}
+	// The first frame tells the GPU feed the raster's geometry before the
+	// run starts.
+	if _, err := w.draw(false); err != nil {
+		w.Close()
+		return nil, err
 	}
 	w.win.SetKeyCallback(w.onKey)
 	w.win.SetMouseButtonCallback(w.onMouse)
@@ -211,6 +227,11 @@ func (w *Window) Close() {
 	if w.sc != nil {
 		w.sc.Close()
 		w.sc = nil
+	}
+	if w.feed != nil {
+		w.live.SetFeed(nil)
+		w.feed.close()
+		w.feed = nil
 	}
 	if w.ctx != nil {
 		w.ctx.Close()
