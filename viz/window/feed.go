@@ -25,20 +25,21 @@ type gpuFeed struct {
 
 	bin, clear *vk.Kernel
 
-	mu       sync.Mutex
-	want     feedGeometry // what the frames ask for
-	cur      feedGeometry // what the ring holds
-	rows     []*vk.Buffer[int32]
-	counts   *vk.Buffer[uint32] // [slot][H], slot = column % cols
-	bound    []*vk.Bound        // per group: bin on its records, rows and counts
-	boundTo  []vk.Binding       // the records buffer each is bound to
-	clearB   *vk.Bound
-	seq      *vk.Sequence
-	from     uint64 // first column binned whole since cur was set
-	top      int64  // last column cleared since cur was set, -1: none
-	fills    int    // frames filled, for tests
-	err      error  // the first error of the kernels; the feed then stops
-	readBack []uint32
+	mu        sync.Mutex
+	want      feedGeometry // what the frames ask for
+	cur       feedGeometry // what the ring holds
+	rows      []*vk.Buffer[int32]
+	counts    *vk.Buffer[uint32] // [slot][H], slot = column % cols
+	bound     []*vk.Bound        // per group: bin on its records, rows and counts
+	boundTo   []vk.Binding       // the records buffer each is bound to
+	clearB    *vk.Bound
+	seq       *vk.Sequence
+	from      uint64 // first column binned whole since cur was set
+	top       int64  // last column cleared since cur was set, -1: none
+	fills     int    // frames filled, for tests
+	lastTotal uint64 // spikes in the last frame filled, for tests
+	err       error  // the first error of the kernels; the feed then stops
+	readBack  []uint32
 }
 
 // feedGeometry is the geometry of the ring: columns of spc steps, W in
@@ -143,10 +144,12 @@ func (f *gpuFeed) Fill(r *viz.Raster, c0, spc uint64, rowKey string, pixelRow []
 		c += int64(n)
 	}
 	clear(r.Counts)
+	f.lastTotal = 0
 	for x := range int(end - int64(c0)) {
 		col := f.readBack[x*cur.h : (x+1)*cur.h]
 		for y, v := range col {
 			r.Counts[y*r.W+x] = v
+			f.lastTotal += uint64(v)
 		}
 	}
 	f.fills++

@@ -345,3 +345,36 @@ func TestTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestMillion shows 10^6 Poisson neurons on the Vulkan backend: rows are
+// binned to pixel rows on the GPU, and the last frame's raster counts
+// every spike of the run once.
+func TestMillion(t *testing.T) {
+	needDisplay(t)
+	if testing.Short() {
+		t.Skip("10^6 neurons")
+	}
+	gputest.Context(t, vk.Options{})
+	const n, ms = 1000000, 20
+	net := spikevk.New(spikevk.Config{Seed: 5, Backend: "vulkan"})
+	net.PoissonGroup("input", n, "10*Hz")
+	var err error
+	fills, total := 0, uint64(0)
+	onMain(func() {
+		var w *Window
+		w, err = Open(net, Options{Width: 640, Height: 400, Span: ms, Screenshot: filepath.Join(t.TempDir(), "million.png")})
+		if err != nil {
+			return
+		}
+		defer w.Close()
+		err = w.Run(context.Background(), ms)
+		fills, total = w.feed.Fills(), w.feed.lastTotal
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spikes := net.Summary().Groups[0].Spikes
+	if fills == 0 || total != spikes || spikes < 150000 {
+		t.Fatalf("GPU feed filled %d frames, the last with %d spikes; the run had %d", fills, total, spikes)
+	}
+}
