@@ -30,8 +30,9 @@ import (
 //   - rate_<group>.npz: t (float64, seconds) and rate (float64, Hz) of
 //     every step, as Brian2's PopulationRateMonitor;
 //   - metadata.json: the Summary, seed, dt, spikevk's and Go's versions,
-//     backend and device, and each file with its group, neurons and the
-//     SI unit of each variable.
+//     backend and device, and each file with its kind, its group (name,
+//     size and offset in the whole group), and for a state file the
+//     neurons, the sampling interval and the SI unit of each variable.
 //
 // A second monitor of the same group writes <kind>_<group>_2.npz, and so on.
 func (n *Network) Record(dir string) {
@@ -134,12 +135,24 @@ type metadata struct {
 
 // fileMeta describes one file of the recordings.
 type fileMeta struct {
-	File    string            `json:"file"`
-	Kind    string            `json:"kind"` // "spikes", "state" or "rate"
-	Group   string            `json:"group"`
+	File  string `json:"file"`
+	Kind  string `json:"kind"`  // "spikes", "state" or "rate"
+	Group string `json:"group"` // the monitored group, as Group.String names it
+	// Name, N and Offset place the monitored group: the name of its whole
+	// group, its number of neurons and the index in the whole group of its
+	// first neuron (0 unless it is a subgroup), so that a raster of several
+	// monitors can stack them with their sizes.
+	Name    string            `json:"name"`
+	N       int               `json:"n"`
+	Offset  int               `json:"offset"`
 	Neurons []int             `json:"neurons,omitempty"`  // state: indices in the group
 	Every   float64           `json:"every_ms,omitempty"` // state: ms between samples
 	Units   map[string]string `json:"units,omitempty"`    // state: SI unit of each variable
+}
+
+// groupMeta is the description of a file of kind recorded from g.
+func groupMeta(kind string, g *Group) fileMeta {
+	return fileMeta{Kind: kind, Group: g.String(), Name: g.Name(), N: g.N(), Offset: g.Offset()}
 }
 
 // version is the version of the spikevk module in this binary.
@@ -169,7 +182,8 @@ func (m *StateMonitor) base() string { return "state_" + m.g.Name() }
 // [sample][neuron] per variable, float64 in SI units. The file appears
 // complete or not at all.
 func (m *StateMonitor) writeFile(path string, dt float64) (fileMeta, error) {
-	f := fileMeta{Kind: "state", Group: m.g.String(), Neurons: m.neurons, Every: float64(m.every) * dt, Units: map[string]string{}}
+	f := groupMeta("state", m.g)
+	f.Neurons, f.Every, f.Units = m.neurons, float64(m.every)*dt, map[string]string{}
 	for a, v := range m.vars {
 		f.Units[v] = m.units[a].String()
 	}
@@ -222,7 +236,7 @@ func (m *RateMonitor) base() string { return "rate_" + m.g.Name() }
 // writeFile writes the rates to a NumPy .npz file: t (float64, seconds)
 // and rate (float64, Hz). The file appears complete or not at all.
 func (m *RateMonitor) writeFile(path string, _ float64) (fileMeta, error) {
-	return fileMeta{Kind: "rate", Group: m.g.String()}, m.writeNPZ(path)
+	return groupMeta("rate", m.g), m.writeNPZ(path)
 }
 
 func (m *RateMonitor) writeNPZ(path string) error {
@@ -240,5 +254,5 @@ func (m *SpikeMonitor) base() string { return "spikes_" + m.g.Name() }
 
 // writeFile writes the spikes as WriteNPZ does.
 func (m *SpikeMonitor) writeFile(path string, _ float64) (fileMeta, error) {
-	return fileMeta{Kind: "spikes", Group: m.g.String()}, m.WriteNPZ(path)
+	return groupMeta("spikes", m.g), m.WriteNPZ(path)
 }

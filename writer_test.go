@@ -2,6 +2,7 @@ package spikevk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -89,4 +90,43 @@ func fileSpikes(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return len(i)
+}
+
+// TestMetadataGroups: each file's entry in metadata.json places its
+// monitored group: the whole group's name, the size and the offset of a
+// subgroup.
+func TestMetadataGroups(t *testing.T) {
+	dir := t.TempDir()
+	net := New(Config{Seed: 4, Backend: "cpu"})
+	defer net.Close()
+	g := net.PoissonGroup("P", 100, "50*Hz")
+	net.SpikeMonitor(g.Slice(0, 80))
+	net.SpikeMonitor(g.Slice(80, 100), 3, 5)
+	net.RateMonitor(g)
+	net.Record(dir)
+	if err := net.Run(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "metadata.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta metadata
+	if err := json.Unmarshal(data, &meta); err != nil {
+		t.Fatal(err)
+	}
+	want := []fileMeta{
+		{File: "spikes_P.npz", Kind: "spikes", Group: `group "P"[0:80]`, Name: "P", N: 80},
+		{File: "spikes_P_2.npz", Kind: "spikes", Group: `group "P"[80:100]`, Name: "P", N: 20, Offset: 80},
+		{File: "rate_P.npz", Kind: "rate", Group: `group "P"`, Name: "P", N: 100},
+	}
+	if len(meta.Files) != len(want) {
+		t.Fatalf("metadata.json:\n%s", data)
+	}
+	for k, f := range meta.Files {
+		if f.File != want[k].File || f.Kind != want[k].Kind || f.Group != want[k].Group || f.Name != want[k].Name ||
+			f.N != want[k].N || f.Offset != want[k].Offset {
+			t.Errorf("file %d: %+v, want %+v", k, f, want[k])
+		}
+	}
 }
