@@ -49,6 +49,7 @@ func PhasePlane(x, y []float64, opt PhaseOptions) (*plot.Plot, error) {
 	// Room around the trajectory, where the nullclines go on.
 	padX, padY := 0.15*math.Max(x1-x0, 1e-9), 0.15*math.Max(y1-y0, 1e-9)
 	x0, x1, y0, y1 = x0-padX, x1+padX, y0-padY, y1+padY
+	labels := &sideLabels{}
 	if opt.Field != nil {
 		p.Add(&arrows{field: opt.Field, x0: x0, x1: x1, y0: y0, y1: y1})
 		for k, which := range []int{0, 1} {
@@ -61,7 +62,7 @@ func PhasePlane(x, y []float64, opt PhaseOptions) (*plot.Plot, error) {
 			if which == 1 {
 				name = "d" + opt.Y + "/dt = 0"
 			}
-			p.Legend.Add(name, &plotter.Line{LineStyle: c.LineStyles[0]})
+			labels.Names, labels.Colors = append(labels.Names, name), append(labels.Colors, c.LineStyles[0].Color)
 		}
 	}
 	line, err := plotter.NewLine(xy)
@@ -70,12 +71,12 @@ func PhasePlane(x, y []float64, opt PhaseOptions) (*plot.Plot, error) {
 	}
 	line.Color, line.Width = Palette[0], vg.Points(1.2)
 	p.Add(line)
-	p.Legend.Add("trajectory", line)
+	labels.Names, labels.Colors = append(labels.Names, "trajectory", "○ start, ● end"), append(labels.Colors, line.Color, line.Color)
 	start, _ := plotter.NewScatter(xy[:1])
 	start.GlyphStyle = draw.GlyphStyle{Color: Palette[0], Radius: vg.Points(3), Shape: draw.RingGlyph{}}
 	end, _ := plotter.NewScatter(xy[len(xy)-1:])
 	end.GlyphStyle = draw.GlyphStyle{Color: Palette[0], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-	p.Add(start, end)
+	p.Add(start, end, labels)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x0, x1, y0, y1
 	return p, nil
 }

@@ -83,14 +83,28 @@ func (r *RasterPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return r.T0, r.T1, 0, float64(max(1, r.rows()))
 }
 
+// baseCanvas is the canvas under the draw.Canvas wrappers (draw.Crop
+// wraps a canvas in another).
+func baseCanvas(c draw.Canvas) vg.Canvas {
+	v := c.Canvas
+	for {
+		dc, ok := v.(draw.Canvas)
+		if !ok {
+			return v
+		}
+		v = dc.Canvas
+	}
+}
+
 // dpier is a canvas that knows its resolution (vgimg's).
 type dpier interface{ DPI() float64 }
 
-// Plot paints the raster into the data area c, and the group names and
-// the lines between groups.
+// Plot paints the raster into the data area c, and right of it the group
+// names and marks between groups.
 func (r *RasterPlotter) Plot(c draw.Canvas, p *plot.Plot) {
+	base := baseCanvas(c)
 	dpi := float64(DefaultDPI)
-	if d, ok := c.Canvas.(dpier); ok {
+	if d, ok := base.(dpier); ok {
 		dpi = d.DPI()
 	}
 	// The data area in dots, shrunk to whole pixels.
@@ -126,7 +140,7 @@ func (r *RasterPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 				rect := vg.Rectangle{Min: vg.Point{X: dots(x0), Y: dots(y0)}, Max: vg.Point{X: dots(x1), Y: dots(y1)}}
 				c.DrawImage(rect, img)
 				r.raster = ras
-				if ch, ok := c.Canvas.(interface{ Size() (w, h vg.Length) }); ok {
+				if ch, ok := base.(vg.CanvasSizer); ok {
 					_, ch := ch.Size()
 					top := int(math.Round(ch.Dots(dpi) - y1))
 					r.drawn = image.Rect(int(x0), top, int(x1), top+h)
@@ -135,10 +149,11 @@ func (r *RasterPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 	}
 	_, trY := p.Transforms(&c)
-	sep := draw.LineStyle{Color: color.Gray{160}, Width: vg.Points(0.5)}
+	sep := draw.LineStyle{Color: color.Gray{Y: 100}, Width: vg.Points(1)}
 	for b := range r.Bands[:max(0, len(r.Bands)-1)] {
 		y := trY(float64(r.offset(b + 1)))
-		c.StrokeLine2(sep, c.Min.X, y, c.Max.X, y)
+		// Outside the data area, whose pixels are the raster's alone.
+		c.StrokeLine2(sep, c.Max.X, y, c.Max.X+labelGap, y)
 	}
 	for b, band := range r.Bands {
 		if band.N == 0 {
@@ -217,9 +232,14 @@ func (r *RasterPlotter) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 
 // RasterPlot returns the raster plot of the trains from t0 to t1 ms.
 func RasterPlot(trains []Spikes, t0, t1 float64) (*plot.Plot, error) {
+	p, _, err := rasterPlot(trains, t0, t1)
+	return p, err
+}
+
+func rasterPlot(trains []Spikes, t0, t1 float64) (*plot.Plot, *RasterPlotter, error) {
 	rp, err := NewRasterPlotter(trains, t0, t1)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := 0
 	for _, s := range trains {
@@ -229,7 +249,7 @@ func RasterPlot(trains []Spikes, t0, t1 float64) (*plot.Plot, error) {
 	p.Title.Text = fmt.Sprintf("%s spikes", thousands(n))
 	p.Add(rp)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = rp.DataRange()
-	return p, nil
+	return p, rp, nil
 }
 
 // thousands prints n with commas between groups of three digits.

@@ -90,6 +90,9 @@ func (r Rate) Smooth(sigma float64) Rate {
 type RateOptions struct {
 	Bin    float64 // ms; DefaultBin when zero, never shorter than the rates' own bins
 	Smooth float64 // σ of a Gaussian in ms; 0: none
+	// Bare leaves out the title and the names right of the data area, for
+	// a rate panel under a raster that names the groups.
+	Bare bool
 }
 
 // DefaultBin is the bin of a rate plot by default, ms.
@@ -135,8 +138,10 @@ func RatePlot(rates []Rate, opt RateOptions) (*plot.Plot, error) {
 		p.Add(line)
 		labels.Names, labels.Colors = append(labels.Names, r.Name), append(labels.Colors, line.Color)
 	}
-	p.Add(labels)
-	p.Title.Text = title
+	if !opt.Bare {
+		p.Add(labels)
+		p.Title.Text = title
+	}
 	p.Y.Min = 0
 	if len(rates) == 0 {
 		p.X.Min, p.X.Max = 0, 1

@@ -406,7 +406,8 @@ func column(v *Var, k int) ([]float64, string) {
 
 // RasterRateFigure returns the raster of the trains from t0 to t1 ms above
 // their population rates in bins of DefaultBin ms (or of the whole span,
-// when it is shorter), the standard overview of a run.
+// when it is shorter) in the same colours, the standard overview of a
+// run.
 func RasterRateFigure(trains []Spikes, t0, t1 float64) (*Figure, error) {
 	raster, err := RasterPlot(trains, t0, t1)
 	if err != nil {
@@ -420,14 +421,16 @@ func RasterRateFigure(trains []Spikes, t0, t1 float64) (*Figure, error) {
 		}
 		rates = append(rates, r)
 	}
-	rate, err := RatePlot(rates, RateOptions{Bin: min(DefaultBin, t1-t0)})
+	bin := min(DefaultBin, t1-t0)
+	rate, err := RatePlot(rates, RateOptions{Bin: bin, Bare: true})
 	if err != nil {
 		return nil, err
 	}
 	raster.X.Label.Text = ""
 	raster.X.Tick.Marker = ticks{Unlabelled: true}
 	rate.X.Min, rate.X.Max = t0, t1
-	f := Stack([]*plot.Plot{raster, rate}, 3, 1)
+	rate.Y.Label.Text = fmt.Sprintf("rate (Hz)\n%.3g ms bins", bin)
+	f := Stack([]*plot.Plot{raster, rate}, 2.6, 1)
 	f.Height = 6 * vg.Inch
 	return f, nil
 }
