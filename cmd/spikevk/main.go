@@ -2,8 +2,10 @@
 //
 // Usage:
 //
-//	spikevk run [-json] [-backend B] [-out DIR]
+//	spikevk run [-json] [-backend B] [-out DIR] [-plot]
 //	                             run the default network (COBA, 4,000 neurons, 1 s) and print its summary
+//	spikevk plot [-format png|svg] DIR
+//	                             write the standard figures of a run folder into it
 //	spikevk bench [-n SIZES] [-backend LIST] [-brian2 auto|yes|no]
 //	                             time COBA with 80 synapses per neuron on each backend (and Brian2)
 //	spikevk devices [-json]      list Vulkan devices and their limits
@@ -32,6 +34,7 @@ const usage = `usage: spikevk <command> [flags]
 
 commands:
   run       run the default network (COBA, 4,000 neurons, 1 s) and write its spikes
+  plot      write the standard figures of a run folder (raster, rates, traces, ISIs)
   bench     time COBA with 80 synapses per neuron on each backend and on Brian2
   devices   list Vulkan devices and their limits
   smoke     run a smoke kernel on a device and check it against the CPU
@@ -47,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = runCmd(args[1:], stdout, stderr)
+	case "plot":
+		err = plotCmd(args[1:], stdout, stderr)
 	case "bench":
 		err = bench(args[1:], stdout, stderr)
 	case "devices":

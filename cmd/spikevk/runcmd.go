@@ -26,11 +26,15 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "spikevk-out", "output folder for the spikes and metadata.json, written during the run and at its end (empty: none)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
+	plot := fs.Bool("plot", false, "write the standard figures (spikevk plot) into the -out folder after the run")
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("run: unexpected arguments %q (the default network takes flags only)", fs.Args())
+	}
+	if *plot && *out == "" {
+		return fmt.Errorf("run: -plot draws the files of -out, which is empty")
 	}
 	net := spikevk.COBA(spikevk.Config{Seed: *seed, Backend: *backend, Device: *device}, *size, *p)
 	defer net.Close()
@@ -63,6 +67,15 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 	} else {
 		printSummary(stdout, fmt.Sprintf("COBA network (Brette et al. 2007): %d neurons, p = %g", *size, *p), s, files)
+	}
+	if *plot {
+		names := stdout
+		if *asJSON {
+			names = stderr // stdout holds one JSON object
+		}
+		if err := plotRun(*out, "png", names); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	return runErr
 }
