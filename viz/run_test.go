@@ -113,3 +113,38 @@ func TestStandard(t *testing.T) {
 		}
 	}
 }
+
+// TestStandardPhase: a state file with v and w (FitzHugh–Nagumo) also
+// gets its phase plane; without spike monitors there is no raster.
+func TestStandardPhase(t *testing.T) {
+	dir := t.TempDir()
+	net := spikevk.New(spikevk.Config{Seed: 1, Backend: "cpu"})
+	defer net.Close()
+	g := net.Group("fhn", 2, spikevk.Builtin("fitzhugh_nagumo"))
+	net.StateMonitor(g, []string{"v", "w"}, 0.5)
+	net.Record(dir)
+	if err := net.Run(context.Background(), 300); err != nil {
+		t.Fatal(err)
+	}
+	run, err := viz.LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := viz.Standard(run, dir, "png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	if got := strings.Join(names, " "); got != "state_fhn.png phase_fhn.png" {
+		t.Errorf("wrote %s", got)
+	}
+	if out := os.Getenv("SPIKEVK_FIGURES"); out != "" {
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			os.WriteFile(filepath.Join(out, filepath.Base(f)), data, 0o644)
+		}
+	}
+}
