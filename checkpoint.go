@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"codeberg.org/sbinet/npyio/npz"
@@ -30,6 +31,7 @@ type Checkpoint struct {
 	state       *host.State
 	stats       []*groupStats // without out
 	events      uint64
+	knobs       map[string]string // the values of the knobs that were set, by Knob.Name
 }
 
 // Time is the simulated time in ms when the checkpoint was taken.
@@ -55,7 +57,8 @@ func (n *Network) Store() (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	c := &Checkpoint{step: s.step, dt: n.cfg.DT, seed: n.cfg.Seed, plan: s.compiled.Plan, state: state, events: s.nEvents}
+	c := &Checkpoint{step: s.step, dt: n.cfg.DT, seed: n.cfg.Seed, plan: s.compiled.Plan, state: state, events: s.nEvents,
+		knobs: n.knobValues()}
 	for _, g := range s.groups {
 		c.stats = append(c.stats, g.clone())
 	}
@@ -97,6 +100,7 @@ func (n *Network) Restore(c *Checkpoint) error {
 	}
 	s.step, s.nEvents = c.step, c.events
 	s.fault = nil
+	n.setKnobValues(c.knobs)
 	for gi, g := range s.groups {
 		g.restore(c.stats[gi])
 	}
@@ -145,6 +149,7 @@ func (g *groupStats) restore(c *groupStats) {
 //	summary/<name>/isi_sum.npy       float64 [N]: sum of the interspike intervals in steps
 //	summary/<name>/isi_sq.npy        float64 [N]: sum of their squares
 //	summary/events.npy               uint64: synaptic events so far
+//	knob/<group>.<param>.npy         string: the value last given to a knob (Knob.Set), for each knob set
 //
 // Slot r of a ring holds the input that arrives at the start of the next
 // step s with s mod slots = r.
@@ -198,6 +203,9 @@ func (c *Checkpoint) entries() ([]entry, error) {
 			entry{summaryEntry(g.Name, "isi_sq"), st.isiSq})
 	}
 	out = append(out, entry{"summary/events.npy", c.events})
+	for _, name := range slices.Sorted(maps.Keys(c.knobs)) {
+		out = append(out, entry{knobEntry(name), c.knobs[name]})
+	}
 	seen := map[string]bool{}
 	for _, e := range out {
 		if seen[e.name] {
@@ -211,6 +219,7 @@ func (c *Checkpoint) entries() ([]entry, error) {
 func groupEntry(group, array string) string     { return "group/" + group + "/" + array + ".npy" }
 func ringEntry(group, target string) string     { return "group/" + group + "/ring/" + target + ".npy" }
 func projectionEntry(proj, array string) string { return "projection/" + proj + "/" + array + ".npy" }
+func knobEntry(knob string) string              { return "knob/" + knob + ".npy" }
 func summaryEntry(group, statistic string) string {
 	return "summary/" + group + "/" + statistic + ".npy"
 }
@@ -300,6 +309,18 @@ func (n *Network) readCheckpoint(path string) (*Checkpoint, error) {
 	}
 	if err := r.Read("summary/events.npy", &c.events); err != nil {
 		return nil, err
+	}
+	c.knobs = map[string]string{}
+	for _, k := range n.knobs {
+		name := knobEntry(k.Name())
+		if !slices.Contains(r.Keys(), name) {
+			continue // not set when the checkpoint was taken
+		}
+		var v string
+		if err := r.Read(name, &v); err != nil {
+			return nil, err
+		}
+		c.knobs[k.Name()] = v
 	}
 	return c, nil
 }

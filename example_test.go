@@ -59,3 +59,32 @@ func ExampleNetwork_Watch() {
 	// slow: 474 spikes, as the summary counts: true
 	// fast: 5030 spikes, as the summary counts: true
 }
+
+// A knob changes a parameter between Runs: here the rate of a Poisson
+// group steps from 5 Hz to 50 Hz after 1 s, and back after 2 s. The run
+// continues from each change exactly as a network built with the new
+// rate would, on either backend.
+func ExampleKnob() {
+	net := spikevk.New(spikevk.Config{Seed: 1, Backend: "cpu"})
+	input := net.PoissonGroup("input", 100, "5*Hz")
+	rate := input.Knob("rates") // or net.KnobByName("input.rates")
+	spikes := net.SpikeMonitor(input)
+	for _, value := range []string{"5*Hz", "50*Hz", "5*Hz"} {
+		if err := rate.Set(value); err != nil {
+			fmt.Println(err)
+			return
+		}
+		before := spikes.Count()
+		if err := net.Run(context.Background(), 1*spikevk.Second); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s = %s: %d spikes\n", rate.Name(), rate.Value(), spikes.Count()-before)
+	}
+	fmt.Println(rate.Set("50*mV"))
+	// Output:
+	// input.rates = 5*Hz: 477 spikes
+	// input.rates = 50*Hz: 4957 spikes
+	// input.rates = 5*Hz: 521 spikes
+	// knob input.rates: 0:0: the value of rates must be in Hz, but "50*mV" is in V
+}

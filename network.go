@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/spikevk/spikevk/gpu"
@@ -67,6 +68,9 @@ type Network struct {
 	device   *vk.Context // ShareDevice's; nil: the backend opens its own
 	tap      gpu.Tap     // ShareDevice's
 
+	knobs []*Knob    // declared knobs (Group.Knob)
+	mu    sync.Mutex // held by Run and Knob.Set
+
 	sim *simulation // set by the first Run
 }
 
@@ -105,6 +109,8 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // stopped. The first Run builds the network: it draws the synapses, fills
 // the arrays and loads them onto the backend. Cancelling ctx stops the run
 // after the current batch of steps; the monitors keep what was recorded.
+// Between Runs, knobs (Group.Knob) may change parameters; Run and
+// Knob.Set exclude each other.
 //
 // A value of a neuron that becomes NaN, infinite or larger in magnitude
 // than 1e30 (host.Runaway) stops the run after its batch of steps with a
@@ -112,6 +118,8 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // first one; the monitors and the files of Record keep that batch, and
 // later Runs return the error again until Restore.
 func (n *Network) Run(ctx context.Context, duration float64) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	if n.err != nil {
 		return n.err
 	}

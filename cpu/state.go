@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spikevk/spikevk/host"
 )
@@ -52,5 +53,27 @@ func (b *Backend) Restore(s *host.State) error {
 			copy(p.arrays[a.Name], a.Values)
 		}
 	}
+	return nil
+}
+
+// SetGroupArray copies values into the non-Const array name of group gi.
+func (b *Backend) SetGroupArray(gi int, name string, values []float32) error {
+	if err := b.ready(); err != nil {
+		return err
+	}
+	if gi < 0 || gi >= len(b.groups) {
+		return fmt.Errorf("cpu: set array: group %d of %d", gi, len(b.groups))
+	}
+	g := b.groups[gi]
+	a, ok := g.arrays[name]
+	switch {
+	case !ok:
+		return fmt.Errorf("cpu: set array: group %q has no array %q", g.name, name)
+	case !slices.Contains(g.checkedNames, name):
+		return fmt.Errorf("cpu: set array: array %q of group %q is Const", name, g.name)
+	case len(values) != len(a):
+		return fmt.Errorf("cpu: set array: %d values for array %q of group %q of %d neurons", len(values), name, g.name, len(a))
+	}
+	copy(a, values) // in place: g.checked holds the same slice
 	return nil
 }

@@ -81,3 +81,31 @@ func transferArrays(owner string, a *arrays, list []host.ArrayState, do func(off
 	}
 	return nil
 }
+
+// SetGroupArray writes values to the non-Const array name of group gi on
+// the device (its slot of the packed state buffer).
+func (b *Backend) SetGroupArray(gi int, name string, values []float32) error {
+	if b.plan == nil {
+		return errors.New("gpu: SetGroupArray before Load")
+	}
+	if gi < 0 || gi >= len(b.groups) {
+		return fmt.Errorf("gpu: set array: group %d out of range for %d groups", gi, len(b.groups))
+	}
+	dg := b.groups[gi]
+	x, ok := dg.arrays.byName[name]
+	switch {
+	case !ok:
+		return fmt.Errorf("gpu: set array: group %q has no array %q", dg.plan.Name, name)
+	case x.Const:
+		return fmt.Errorf("gpu: set array: array %q of group %q is Const", name, dg.plan.Name)
+	case len(values) != dg.arrays.n:
+		return fmt.Errorf("gpu: set array: %d values for array %q of group %q of %d neurons", len(values), name, dg.plan.Name, dg.arrays.n)
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	if err := dg.vars.Write(dg.arrays.slot[name]*dg.arrays.n, values); err != nil {
+		return fmt.Errorf("gpu: set array: group %q: array %q: %w", dg.plan.Name, name, err)
+	}
+	return nil
+}

@@ -20,6 +20,7 @@ type Compiled struct {
 	Models   []*models.Model   // one per group
 	Synapses []*models.Synapse // one per projection
 	Warnings []string          // likely mistakes that do not stop the run
+	knobs    map[int][]string  // the knobs of each group with some (markKnobs)
 }
 
 // MaxDelaySteps is the longest delay of a synapse, in steps.
@@ -72,6 +73,11 @@ func Compile(net *Network) (*Compiled, error) {
 		markConst(g.Arrays, g.Step)
 		for k := range g.Arrays {
 			g.Arrays[k].Const = g.Arrays[k].Const && !slices.Contains(g.Targets, g.Arrays[k].Name) && !summed(c.Plan, gi, g.Arrays[k].Name)
+		}
+	}
+	for gi, g := range net.Groups {
+		if err := c.markKnobs(gi, g.Knobs); err != nil {
+			return nil, fmt.Errorf("group %q: %w", g.Name, err)
 		}
 	}
 	for _, p := range c.Plan.Projections {

@@ -47,6 +47,10 @@ type Group struct {
 	// RecordPlan with AfterStep samples. Names that are not subexpressions
 	// of the model are left alone.
 	Observe []string
+	// Knobs names parameters that may change between runs: Compile keeps
+	// their arrays and the group's derived arrays out of the Const ones,
+	// and Compiled.Retune computes their new contents.
+	Knobs []string
 }
 
 // Current is a current source injected into a parameter Var of a group's

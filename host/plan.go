@@ -364,6 +364,13 @@ type Backend interface {
 	// array of a group or a projection, by their index in the plan.
 	GroupArray(group int, name string) ([]float32, error)
 	ProjectionArray(proj int, name string) ([]float32, error)
+	// SetGroupArray replaces the contents of a non-Const array of a group
+	// (one value per neuron) between two Runs: the next step Run runs
+	// reads them, as if the previous step had written them (a knob:
+	// Group.Knobs). An unknown group or array, a Const array (a backend
+	// may have folded it into its programs) and a number of values other
+	// than N are errors that change nothing.
+	SetGroupArray(group int, name string, values []float32) error
 	// Save returns a copy of the state after the last step run (State).
 	Save() (*State, error)
 	// Restore replaces the state with s, saved by any backend from the

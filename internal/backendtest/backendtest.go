@@ -34,6 +34,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) host.Backend) {
 		{"EventDriven", testEventDriven},
 		{"BadPlans", testBadPlans},
 		{"State", testState},
+		{"SetGroupArray", testSetGroupArray},
 		{"Record", testRecord},
 		{"Faults", testFaults},
 		{"SpikeTable", testSpikeTable},
