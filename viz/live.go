@@ -374,6 +374,7 @@ func (l *Live) Draw(img *image.RGBA, st Status) error {
 	var lay liveLayout
 	bottom := b.Max.Y - gapH
 	if l.traceBand >= 0 {
+		bottom -= axisH
 		lay.trace = image.Rect(b.Min.X+labelW, bottom-traceH, b.Max.X-marginR, bottom)
 		bottom = lay.trace.Min.Y - axisH - gapH
 	}
@@ -596,12 +597,12 @@ func (l *Live) drawTrace(img *image.RGBA, face font.Face, lay liveLayout) {
 	frame(img, rect, liveFaint)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, p := range l.trace {
-		if p.T >= v.T0 && p.T < v.T1 {
+		if p.T >= v.T0 && p.T < v.T1 && !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
 			lo, hi = math.Min(lo, p.V), math.Max(hi, p.V)
 		}
 	}
 	title := fmt.Sprintf("%s (%s)", l.traceName, l.traceUnit)
-	text(img, face, 4, rect.Min.Y+12, title, liveInk)
+	text(img, face, rect.Min.X, rect.Min.Y-6, title, liveInk)
 	if lo > hi {
 		return
 	}
@@ -611,7 +612,8 @@ func (l *Live) drawTrace(img *image.RGBA, face font.Face, lay liveLayout) {
 	col := l.bands[l.traceBand].Color
 	px, py := -1, -1
 	for _, p := range l.trace {
-		if p.T < v.T0 || p.T >= v.T1 {
+		if p.T < v.T0 || p.T >= v.T1 || math.IsNaN(p.V) || math.IsInf(p.V, 0) {
+			px = -1
 			continue
 		}
 		x := rect.Min.X + int((p.T-v.T0)/(v.T1-v.T0)*float64(rect.Dx()))
@@ -734,8 +736,13 @@ func frame(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 	vline(img, r.Max.X, r.Min.Y-1, r.Max.Y, c)
 }
 
-// line draws a segment from (x0, y0) to (x1, y1) (Bresenham).
+// line draws a segment from (x0, y0) to (x1, y1) (Bresenham), its ends
+// clamped to the image.
 func line(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
+	b := img.Bounds()
+	clampX := func(x int) int { return min(max(x, b.Min.X-1), b.Max.X) }
+	clampY := func(y int) int { return min(max(y, b.Min.Y-1), b.Max.Y) }
+	x0, y0, x1, y1 = clampX(x0), clampY(y0), clampX(x1), clampY(y1)
 	dx, dy := abs(x1-x0), -abs(y1-y0)
 	sx, sy := sign(x1-x0), sign(y1-y0)
 	e := dx + dy
@@ -746,11 +753,12 @@ func line(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
 		if x0 == x1 && y0 == y1 {
 			return
 		}
-		if 2*e >= dy {
+		e2 := 2 * e // before either move, or the walk can miss its end
+		if e2 >= dy {
 			e += dy
 			x0 += sx
 		}
-		if 2*e <= dx {
+		if e2 <= dx {
 			e += dx
 			y0 += sy
 		}

@@ -145,7 +145,8 @@ func (r *Raster) Paint(img *image.RGBA, background color.RGBA) {
 	}
 	scale := 1.0
 	if peak > 1 {
-		// The faintest pixel, one spike, is still 40% coloured.
+		// The faintest pixel, one spike, is still 60% coloured: sparse rasters
+		// read at a glance.
 		scale = 1 / math.Log(float64(peak))
 	}
 	o := img.Bounds().Min
@@ -164,7 +165,7 @@ func (r *Raster) Paint(img *image.RGBA, background color.RGBA) {
 			if c > 0 {
 				a := 1.0
 				if peak > 1 {
-					a = 0.4 + 0.6*math.Log(float64(c))*scale
+					a = 0.6 + 0.4*math.Log(float64(c))*scale
 				}
 				px = mix(background, rowColor[y], a)
 			}

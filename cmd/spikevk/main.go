@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	spikevk run [-json] [-backend B] [-out DIR] [-plot]
+//	spikevk run [-json] [-backend B] [-out DIR] [-plot] [-window [-screenshot PNG] [-trace G:I] [-knob 'G.P=LO..HI UNIT']]
 //	                             run the default network (COBA, 4,000 neurons, 1 s) and print its summary
 //	spikevk plot [-format png|svg] DIR
 //	                             write the standard figures of a run folder into it
@@ -33,7 +33,8 @@ func main() {
 const usage = `usage: spikevk <command> [flags]
 
 commands:
-  run       run the default network (COBA, 4,000 neurons, 1 s) and write its spikes
+  run       run the default network (COBA, 4,000 neurons, 1 s) and write its spikes;
+            -window shows it live, -plot draws its figures
   plot      write the standard figures of a run folder (raster, rates, traces, ISIs)
   bench     time COBA with 80 synapses per neuron on each backend and on Brian2
   devices   list Vulkan devices and their limits

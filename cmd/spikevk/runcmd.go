@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/spikevk/spikevk"
+	"github.com/spikevk/spikevk/viz/window"
 )
 
 // runCmd runs the embedded default network: the COBA benchmark (Brette et
@@ -27,8 +28,13 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "spikevk-out", "output folder for the spikes and metadata.json, written during the run and at its end (empty: none)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	plot := fs.Bool("plot", false, "write the standard figures (spikevk plot) into the -out folder after the run")
+	var win windowFlags
+	win.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return errReported
+	}
+	if err := win.check(fs); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("run: unexpected arguments %q (the default network takes flags only)", fs.Args())
@@ -44,7 +50,18 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	runErr := net.Run(ctx, *duration)
+	var runErr error
+	if win.open {
+		all, ne := net.GroupByName("neurons"), *size*4/5
+		w, err := runWindow(ctx, net, win, *duration, []window.Band{{Name: "E", Group: all.Slice(0, ne)}, {Name: "I", Group: all.Slice(ne, *size)}})
+		if w == nil {
+			return err
+		}
+		defer w.Close()
+		runErr = err
+	} else {
+		runErr = net.Run(ctx, *duration)
+	}
 	for _, w := range net.Warnings() {
 		fmt.Fprintln(stderr, "warning:", w)
 	}

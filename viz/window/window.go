@@ -73,7 +73,13 @@ type Options struct {
 	OnMessage  func(vk.Message)
 	// Paused starts the window paused: nothing runs until resumed or stepped.
 	Paused bool
+	// Traced, when set, is the neuron traced from the start, as a click
+	// would choose it.
+	Traced *Neuron
 }
+
+// Neuron is neuron Index of band Band (by position in the bands shown).
+type Neuron struct{ Band, Index int }
 
 // ErrNoDisplay is returned by Open without a display to open a window on.
 var ErrNoDisplay = errors.New("window: no display (neither DISPLAY nor WAYLAND_DISPLAY is set); run without -window, or under xvfb-run")
@@ -200,6 +206,13 @@ func Open(net *spikevk.Network, opts Options) (*Window, error) {
 	w.win.SetMouseButtonCallback(w.onMouse)
 	w.win.SetScrollCallback(w.onScroll)
 	net.Watch(w.live.Batch)
+	if t := opts.Traced; t != nil {
+		if t.Band < 0 || t.Band >= len(w.bands) || t.Index < 0 || t.Index >= w.bands[t.Band].Group.N() {
+			w.Close()
+			return nil, fmt.Errorf("window: no neuron %d in band %d to trace", t.Index, t.Band)
+		}
+		w.trace(t.Band, t.Index)
+	}
 	return w, nil
 }
 
@@ -452,7 +465,7 @@ func (w *Window) status() viz.Status {
 			s = fmt.Sprintf("%s = as built (%g…%g %s)", kn.Name, kn.Lo, kn.Hi, kn.Unit)
 		}
 		if k == w.knob {
-			s = "▶ " + s + "  [ ]"
+			s = "> " + s + "  ([ ] turn it)"
 		}
 		st.Knobs = append(st.Knobs, s)
 	}
@@ -569,9 +582,14 @@ func (w *Window) onMouse(win *glfw.Window, button glfw.MouseButton, action glfw.
 	}
 	x, y := w.framebufferPos(win.GetCursorPos())
 	if b, i, ok := w.live.NeuronAt(x, y); ok {
-		name := fmt.Sprintf("%s neuron %d: %s", w.bands[b].Name, i, w.opts.Trace)
-		w.live.SetTrace(b, i, name, traceUnit(w.opts.Trace))
+		w.trace(b, i)
 	}
+}
+
+// trace makes neuron i of band b the traced one.
+func (w *Window) trace(b, i int) {
+	name := fmt.Sprintf("%s neuron %d: %s", w.bands[b].Name, i, w.opts.Trace)
+	w.live.SetTrace(b, i, name, traceUnit(w.opts.Trace))
 }
 
 // traceUnit is the unit Group.Get gives a variable in: the model

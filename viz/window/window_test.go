@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,13 +159,29 @@ func TestScreenshot(t *testing.T) {
 	}
 }
 
-// TestControls drives pause, step and a knob through the API: nothing runs
-// while paused, a step runs one chunk, and a knob's value is applied
-// between chunks, before the chunk after the change.
+// TestControls drives pause, step and a knob through the API on each
+// backend: nothing runs while paused, a step runs one chunk, and a knob's
+// value is applied between chunks, before the chunk after the change, so
+// that the run's spikes are those of the same network run without the
+// window whose knob is set at that time.
 func TestControls(t *testing.T) {
 	needDisplay(t)
-	net, _ := testNetwork("cpu")
-	defer net.Close()
+	for _, backend := range []string{"cpu", "vulkan"} {
+		t.Run(backend, func(t *testing.T) {
+			if backend == "vulkan" {
+				gputest.Context(t, vk.Options{})
+			}
+			testControls(t, backend)
+		})
+	}
+}
+
+func testControls(t *testing.T, backend string) {
+	net, mons := testNetwork(backend)
+	rates, err := net.KnobByName("input.rates")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var setAt atomic.Value // the time of the view when Set ran, and the value
 	type set struct {
 		now  float64
@@ -173,7 +190,7 @@ func TestControls(t *testing.T) {
 	var w *Window
 	knob := &Knob{Name: "input.rates", Lo: 1, Hi: 50, Value: 15, Unit: "Hz", Set: func(expr string) error {
 		setAt.Store(set{w.Live().Now(), expr})
-		return nil
+		return rates.Set(expr)
 	}}
 	shot := filepath.Join(t.TempDir(), "controls.png")
 	errs := make(chan error, 1)
@@ -228,6 +245,32 @@ func TestControls(t *testing.T) {
 	}
 	if now := w.Live().Now(); now != 50 {
 		t.Errorf("run ended at %g ms, want 50", now)
+	}
+	// The same network without the window, its knob set at 5 ms.
+	twin, twinMons := testNetwork(backend)
+	defer twin.Close()
+	twinRates, err := twin.KnobByName("input.rates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := twin.Run(context.Background(), 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := twinRates.Set("50*Hz"); err != nil {
+		t.Fatal(err)
+	}
+	if err := twin.Run(context.Background(), 45); err != nil {
+		t.Fatal(err)
+	}
+	for k := range mons {
+		i, ts := mons[k].Spikes()
+		ti, tts := twinMons[k].Spikes()
+		if !slices.Equal(i, ti) || !slices.Equal(ts, tts) {
+			t.Errorf("group %d: %d spikes in the window, %d without it", k, len(i), len(ti))
+		}
+	}
+	if i, _ := mons[0].Spikes(); len(i) < 150*45*50/1000/2 {
+		t.Errorf("%d input spikes: the rate did not go up to 50 Hz", len(i))
 	}
 }
 
