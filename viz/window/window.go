@@ -304,8 +304,8 @@ func (w *Window) control(f func()) {
 
 // Run runs the network for duration ms in chunks on another goroutine and
 // shows it until the run ends; with Options.Screenshot it then writes the
-// last frame and returns, otherwise it waits until the user closes the
-// window. Call it from the main goroutine. Closing the window or cancelling
+// last frame and returns, otherwise it shows the end of the run until the
+// user closes the window (or ctx is cancelled). Call it from the main goroutine. Closing the window or cancelling
 // ctx stops the run after its chunk.
 func (w *Window) Run(ctx context.Context, duration float64) error {
 	ctx, cancel := context.WithCancel(ctx)
@@ -340,6 +340,9 @@ func (w *Window) Run(ctx context.Context, duration float64) error {
 				if err := w.screenshot(); err != nil {
 					return errors.Join(runErr, err)
 				}
+				return runErr
+			}
+			if ctx.Err() != nil { // interrupted: close rather than wait for the user
 				return runErr
 			}
 		default:
