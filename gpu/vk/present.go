@@ -337,29 +337,12 @@ func swapRB(p []byte) {
 // acquired and waits for it.
 func (s *Swapchain) copyAndSubmit(index uint32, capture bool) error {
 	c := s.ctx
-	ai := vulkan.CommandBufferAllocateInfo{
-		SType:              vulkan.StructureTypeCommandBufferAllocateInfo,
-		CommandPool:        s.pool,
-		Level:              vulkan.CommandBufferLevelPrimary,
-		CommandBufferCount: 1,
-	}
-	cmds := make([]vulkan.CommandBuffer, 1)
-	res := vulkan.AllocateCommandBuffers(c.device, &ai, cmds)
-	ai.Free()
-	if err := check(res, "window frame: allocate command buffer"); err != nil {
+	cmd, err := c.beginOneTime(s.pool, "window frame")
+	if err != nil {
 		return err
 	}
+	cmds := []vulkan.CommandBuffer{cmd}
 	defer vulkan.FreeCommandBuffers(c.device, s.pool, 1, cmds)
-	cmd := cmds[0]
-	bi := vulkan.CommandBufferBeginInfo{
-		SType: vulkan.StructureTypeCommandBufferBeginInfo,
-		Flags: vulkan.CommandBufferUsageFlags(vulkan.CommandBufferUsageOneTimeSubmitBit),
-	}
-	res = vulkan.BeginCommandBuffer(cmd, &bi)
-	bi.Free()
-	if err := check(res, "window frame: begin command buffer"); err != nil {
-		return err
-	}
 	im := s.images[index]
 	transition(cmd, im, vulkan.ImageLayoutUndefined, vulkan.ImageLayoutTransferDstOptimal, 0, vulkan.AccessTransferWriteBit,
 		vulkan.PipelineStageTransferBit, vulkan.PipelineStageTransferBit)

@@ -332,41 +332,25 @@ func (c *Context) noteLost(err error) error {
 
 // runOnceLocked records a one-time command buffer, submits it and waits.
 func (c *Context) runOnceLocked(name string, record func(cmd vulkan.CommandBuffer)) error {
-	ai := vulkan.CommandBufferAllocateInfo{
-		SType:              vulkan.StructureTypeCommandBufferAllocateInfo,
-		CommandPool:        c.pool,
-		Level:              vulkan.CommandBufferLevelPrimary,
-		CommandBufferCount: 1,
-	}
-	cmds := make([]vulkan.CommandBuffer, 1)
-	res := vulkan.AllocateCommandBuffers(c.device, &ai, cmds)
-	ai.Free()
-	if err := check(res, "%s: allocate command buffer", name); err != nil {
+	cmd, err := c.beginOneTime(c.pool, name)
+	if err != nil {
 		return err
 	}
+	cmds := []vulkan.CommandBuffer{cmd}
 	defer vulkan.FreeCommandBuffers(c.device, c.pool, 1, cmds)
-	bi := vulkan.CommandBufferBeginInfo{
-		SType: vulkan.StructureTypeCommandBufferBeginInfo,
-		Flags: vulkan.CommandBufferUsageFlags(vulkan.CommandBufferUsageOneTimeSubmitBit),
-	}
-	res = vulkan.BeginCommandBuffer(cmds[0], &bi)
-	bi.Free()
-	if err := check(res, "%s: begin command buffer", name); err != nil {
-		return err
-	}
-	record(cmds[0])
-	if err := check(vulkan.EndCommandBuffer(cmds[0]), "%s: end command buffer", name); err != nil {
+	record(cmd)
+	if err := check(vulkan.EndCommandBuffer(cmd), "%s: end command buffer", name); err != nil {
 		return err
 	}
 	fi := vulkan.FenceCreateInfo{SType: vulkan.StructureTypeFenceCreateInfo}
 	var fence vulkan.Fence
-	res = vulkan.CreateFence(c.device, &fi, nil, &fence)
+	res := vulkan.CreateFence(c.device, &fi, nil, &fence)
 	fi.Free()
 	if err := check(res, "%s: create fence", name); err != nil {
 		return err
 	}
 	defer vulkan.DestroyFence(c.device, fence, nil)
-	if err := c.submitLocked(cmds[0], fence, name); err != nil {
+	if err := c.submitLocked(cmd, fence, name); err != nil {
 		return err
 	}
 	return c.waitFence(fence, name)
@@ -380,4 +364,32 @@ func memoryBarrier(cmd vulkan.CommandBuffer, src, dst vulkan.PipelineStageFlagBi
 			SrcAccessMask: vulkan.AccessFlags(srcAccess),
 			DstAccessMask: vulkan.AccessFlags(dstAccess),
 		}}, 0, nil, 0, nil)
+}
+
+// beginOneTime allocates a command buffer from pool and begins it for one
+// submission; the caller frees it.
+func (c *Context) beginOneTime(pool vulkan.CommandPool, name string) (vulkan.CommandBuffer, error) {
+	ai := vulkan.CommandBufferAllocateInfo{
+		SType:              vulkan.StructureTypeCommandBufferAllocateInfo,
+		CommandPool:        pool,
+		Level:              vulkan.CommandBufferLevelPrimary,
+		CommandBufferCount: 1,
+	}
+	cmds := make([]vulkan.CommandBuffer, 1)
+	res := vulkan.AllocateCommandBuffers(c.device, &ai, cmds)
+	ai.Free()
+	if err := check(res, "%s: allocate command buffer", name); err != nil {
+		return nil, err
+	}
+	bi := vulkan.CommandBufferBeginInfo{
+		SType: vulkan.StructureTypeCommandBufferBeginInfo,
+		Flags: vulkan.CommandBufferUsageFlags(vulkan.CommandBufferUsageOneTimeSubmitBit),
+	}
+	res = vulkan.BeginCommandBuffer(cmds[0], &bi)
+	bi.Free()
+	if err := check(res, "%s: begin command buffer", name); err != nil {
+		vulkan.FreeCommandBuffers(c.device, pool, 1, cmds)
+		return nil, err
+	}
+	return cmds[0], nil
 }
