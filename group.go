@@ -9,6 +9,7 @@ import (
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/syntax"
 )
 
 // Model is a neuron model: a built-in one, a model file, or equations.
@@ -58,6 +59,7 @@ type Group struct {
 	net    *Network
 	index  int // in the network's groups
 	lo, hi int
+	label  string // the name given by Network.Subgroup; empty: none
 }
 
 // Group adds a group of size neurons with the given model, at the model's
@@ -72,6 +74,8 @@ func (n *Network) Group(name string, size int, m Model) *Group {
 		n.fail("group %q: no model", name)
 	case size < 0:
 		n.fail("group %q: size %d is negative", name, size)
+	case n.GroupByName(name) != nil && n.GroupByName(name).label != "":
+		n.fail("group %q: a subgroup has that name", name)
 	}
 	n.desc.Groups = append(n.desc.Groups, &host.Group{Name: name, N: size, Model: m.file})
 	n.groups = append(n.groups, g)
@@ -93,8 +97,39 @@ func (n *Network) PoissonGroup(name string, size int, rate string) *Group {
 	return n.Group(name, size, Model{file: poissonModel}).Set("rates", rate)
 }
 
-// Name is the name of the group this one is (part of).
-func (g *Group) Name() string { return g.net.desc.Groups[g.index].Name }
+// Name is the name Network.Subgroup gave g, else the name of the group g
+// is (part of).
+func (g *Group) Name() string {
+	if g.label != "" {
+		return g.label
+	}
+	return g.whole()
+}
+
+// whole is the name of the whole group g is (part of).
+func (g *Group) whole() string { return g.net.desc.Groups[g.index].Name }
+
+// Subgroup names the subgroup g, as a network file's "E: neurons[0:3200]"
+// does: the returned group is g under that name, which GroupByName finds,
+// Summary reports after the whole groups, and monitors' files, knobs
+// ("E.I") and messages use. The name must differ from those of every
+// group and subgroup.
+func (n *Network) Subgroup(name string, g *Group) *Group {
+	s := *g
+	s.label = name
+	switch {
+	case !n.building("subgroup " + name):
+	case g.net != n:
+		n.fail("subgroup %q: %s belongs to another network", name, g)
+	case name == "":
+		n.fail("subgroup of %s: empty name", g)
+	case n.GroupByName(name) != nil:
+		n.fail("subgroup %q: a group or subgroup has that name", name)
+	default:
+		n.subgroups = append(n.subgroups, &s)
+	}
+	return &s
+}
 
 // N is the number of neurons.
 func (g *Group) N() int { return g.hi - g.lo }
@@ -109,7 +144,7 @@ func (g *Group) Slice(lo, hi int) *Group {
 }
 
 func (g *Group) String() string {
-	if g.lo == 0 && g.hi == g.net.desc.Groups[g.index].N {
+	if g.label != "" || g.lo == 0 && g.hi == g.net.desc.Groups[g.index].N {
 		return fmt.Sprintf("group %q", g.Name())
 	}
 	return fmt.Sprintf("group %q[%d:%d]", g.Name(), g.lo, g.hi)
@@ -120,10 +155,14 @@ func (g *Group) String() string {
 // parameters and states, i (the index in g), N (the size of g), rand() and
 // randn(), e.g. "E_L + rand()*(V_th - E_L)". Values apply in the order
 // given: parameters first, then initial values.
-func (g *Group) Set(variable, expr string) *Group {
+func (g *Group) Set(variable, expr string) *Group { return g.SetAt(variable, expr, syntax.Pos{}) }
+
+// SetAt is Set for an expression read from a file at the position at,
+// which errors in it name.
+func (g *Group) SetAt(variable, expr string, at syntax.Pos) *Group {
 	if g.net.building(fmt.Sprintf("%s: set %s", g, variable)) {
 		d := g.net.desc.Groups[g.index]
-		d.Values = append(d.Values, host.Value{Var: variable, Lo: g.lo, Hi: g.hi, Expr: expr})
+		d.Values = append(d.Values, host.Value{Var: variable, Lo: g.lo, Hi: g.hi, Expr: expr, At: at})
 	}
 	return g
 }

@@ -73,9 +73,10 @@ func (g *Group) declareKnob(name string) (*Knob, error) {
 	return k, nil
 }
 
-// Name is "group.param", or "group[lo:hi].param" for a subgroup.
+// Name is "group.param", or "group[lo:hi].param" for a subgroup that
+// Network.Subgroup did not name.
 func (k *Knob) Name() string {
-	if k.g.lo == 0 && k.g.hi == k.g.net.desc.Groups[k.g.index].N {
+	if k.g.label != "" || k.g.lo == 0 && k.g.hi == k.g.net.desc.Groups[k.g.index].N {
 		return k.g.Name() + "." + k.param
 	}
 	return fmt.Sprintf("%s[%d:%d].%s", k.g.Name(), k.g.lo, k.g.hi, k.param)

@@ -58,15 +58,16 @@ type Config struct {
 // Network is a network under construction and, from the first Run, a
 // simulation.
 type Network struct {
-	cfg      Config
-	desc     host.Network
-	groups   []*Group // the whole groups, by index in desc.Groups
-	err      error    // the first error of a building call
-	monitors []monitor
-	outDir   string // Record's folder; empty: none
-	watchers []Watcher
-	device   *vk.Context // ShareDevice's; nil: the backend opens its own
-	tap      gpu.Tap     // ShareDevice's
+	cfg       Config
+	desc      host.Network
+	groups    []*Group // the whole groups, by index in desc.Groups
+	subgroups []*Group // the named subgroups (Subgroup), in order
+	err       error    // the first error of a building call
+	monitors  []monitor
+	outDir    string // Record's folder; empty: none
+	watchers  []Watcher
+	device    *vk.Context // ShareDevice's; nil: the backend opens its own
+	tap       gpu.Tap     // ShareDevice's
 
 	knobs []*Knob    // declared knobs (Group.Knob)
 	mu    sync.Mutex // held by Run and Knob.Set
@@ -160,11 +161,17 @@ func (n *Network) Close() error {
 	return n.sim.backend.Close()
 }
 
-// GroupByName returns the whole group called name, or nil.
+// GroupByName returns the whole group or the named subgroup (Subgroup)
+// called name, or nil.
 func (n *Network) GroupByName(name string) *Group {
 	for k, g := range n.desc.Groups {
 		if g.Name == name {
 			return n.groups[k]
+		}
+	}
+	for _, g := range n.subgroups {
+		if g.label == name {
+			return g
 		}
 	}
 	return nil

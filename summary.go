@@ -71,28 +71,37 @@ func (n *Network) Summary() Summary {
 	}
 	sum.Stats = s.backend.Stats()
 	for gi, g := range s.compiled.Plan.Groups {
-		st := s.groups[gi]
-		gs := GroupSummary{Name: g.Name, N: g.N, Spikes: st.spikes, CV: math.NaN()}
-		if g.N > 0 && sum.Time > 0 {
-			gs.Rate = float64(st.spikes) / float64(g.N) / (sum.Time / 1000)
-		}
-		cvSum, cvN := 0.0, 0
-		for i, c := range st.count {
-			if c < 3 {
-				continue
-			}
-			k := float64(c - 1)
-			mean := st.isiSum[i] / k
-			variance := math.Max(0, st.isiSq[i]/k-mean*mean)
-			cvSum += math.Sqrt(variance) / mean
-			cvN++
-		}
-		if cvN > 0 {
-			gs.CV = cvSum / float64(cvN)
-		}
-		sum.Groups = append(sum.Groups, gs)
+		sum.Groups = append(sum.Groups, s.groups[gi].summary(g.Name, 0, g.N, sum.Time))
+	}
+	for _, g := range n.subgroups {
+		sum.Groups = append(sum.Groups, s.groups[g.index].summary(g.label, g.lo, g.hi, sum.Time))
 	}
 	return sum
+}
+
+// summary describes the activity of neurons lo … hi-1 over timeMs.
+func (st *groupStats) summary(name string, lo, hi int, timeMs float64) GroupSummary {
+	gs := GroupSummary{Name: name, N: hi - lo, CV: math.NaN()}
+	cvSum, cvN := 0.0, 0
+	for i := lo; i < hi; i++ {
+		c := st.count[i]
+		gs.Spikes += uint64(c)
+		if c < 3 {
+			continue
+		}
+		k := float64(c - 1)
+		mean := st.isiSum[i] / k
+		variance := math.Max(0, st.isiSq[i]/k-mean*mean)
+		cvSum += math.Sqrt(variance) / mean
+		cvN++
+	}
+	if gs.N > 0 && timeMs > 0 {
+		gs.Rate = float64(gs.Spikes) / float64(gs.N) / (timeMs / 1000)
+	}
+	if cvN > 0 {
+		gs.CV = cvSum / float64(cvN)
+	}
+	return gs
 }
 
 // String formats the summary as a table, as `spikevk run` prints it.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/syntax"
 )
 
 // Synapses is a synapse model, as for Brian2's Synapses: per-synapse
@@ -112,8 +113,14 @@ func (p *Projection) Name() string { return p.desc().Name }
 // their groups), earlier synapse variables, rand() and randn(), e.g.
 // "clip(6*nS + 1*nS*randn(), 0*nS, 20*nS)" or "exp(log(6) + 0.5*randn())*nS".
 func (p *Projection) Set(variable, expr string) *Projection {
+	return p.SetAt(variable, expr, syntax.Pos{})
+}
+
+// SetAt is Set for an expression read from a file at the position at,
+// which errors in it name.
+func (p *Projection) SetAt(variable, expr string, at syntax.Pos) *Projection {
 	if p.net.building(fmt.Sprintf("projection %q: set %s", p.Name(), variable)) {
-		p.desc().Values = append(p.desc().Values, host.Value{Var: variable, Expr: expr})
+		p.desc().Values = append(p.desc().Values, host.Value{Var: variable, Expr: expr, At: at})
 	}
 	return p
 }
@@ -131,9 +138,13 @@ func (p *Projection) SetArray(variable string, values []float64, unit string) *P
 // "rand()*5*ms" (which may use i and j). Given delays must be whole
 // numbers of time steps; delays drawn at random are rounded to the nearest
 // step.
-func (p *Projection) SetDelay(expr string) *Projection {
+func (p *Projection) SetDelay(expr string) *Projection { return p.SetDelayAt(expr, syntax.Pos{}) }
+
+// SetDelayAt is SetDelay for an expression read from a file at the
+// position at, which errors in it name.
+func (p *Projection) SetDelayAt(expr string, at syntax.Pos) *Projection {
 	if p.net.building(fmt.Sprintf("projection %q: set delay", p.Name())) {
-		p.desc().Delay = host.Value{Expr: expr}
+		p.desc().Delay = host.Value{Expr: expr, At: at}
 	}
 	return p
 }

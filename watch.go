@@ -22,6 +22,9 @@ func (n *Network) Watch(w Watcher) { n.watchers = append(n.watchers, w) }
 // added.
 func (n *Network) Groups() []*Group { return n.groups }
 
+// Subgroups returns the named subgroups (Subgroup), in order.
+func (n *Network) Subgroups() []*Group { return n.subgroups }
+
 // Whole returns the whole group that g is, or is a subgroup of.
 func (g *Group) Whole() *Group { return g.net.groups[g.index] }
 

@@ -152,7 +152,7 @@ type fileMeta struct {
 
 // groupMeta is the description of a file of kind recorded from g.
 func groupMeta(kind string, g *Group) fileMeta {
-	return fileMeta{Kind: kind, Group: g.String(), Name: g.Name(), N: g.N(), Offset: g.Offset()}
+	return fileMeta{Kind: kind, Group: g.String(), Name: g.whole(), N: g.N(), Offset: g.Offset()}
 }
 
 // version is the version of the spikevk module in this binary.

@@ -139,7 +139,7 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	}
 	for _, v := range g.Values {
 		if kind[v.Var] == "" {
-			return nil, nil, fmt.Errorf("model %s has no variable %q (parameters: %s; states: %s)",
+			return nil, nil, v.errorf("model %s has no variable %q (parameters: %s; states: %s)",
 				modelName(g.Model), v.Var, varNames(n.Params), varNames(n.States))
 		}
 		if v.Lo < 0 || v.Hi > g.N || v.Lo > v.Hi {
@@ -376,7 +376,7 @@ func (ev *evaluation) evalDraws(v Value, strm uint32) ([]float32, bool, error) {
 			names[name] = d
 		}
 	}
-	p, err := models.CompileExpr(models.ExprSpec{Text: v.Expr, Names: names, Want: want, What: "value of " + v.Var})
+	p, err := models.CompileExpr(models.ExprSpec{Text: v.Expr, At: v.At, Names: names, Want: want, What: "value of " + v.Var})
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,6 +1,11 @@
 package host
 
-import "github.com/spikevk/spikevk/models"
+import (
+	"fmt"
+
+	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/syntax"
+)
 
 // Network describes a network for Compile: what the user built through the
 // root package's API, before any array is filled or synapse drawn.
@@ -83,6 +88,15 @@ type Value struct {
 	Expr   string
 	Array  []float64
 	Unit   string
+	At     syntax.Pos // where Expr starts in a file, for messages; zero: not from a file
+}
+
+// errorf is an error about v, at v.At when it is set.
+func (v Value) errorf(format string, args ...any) error {
+	if v.At.Line > 0 {
+		return &syntax.Error{Pos: v.At, Msg: fmt.Sprintf(format, args...)}
+	}
+	return fmt.Errorf(format, args...)
 }
 
 // Projection is a set of synapses between two ranges of neurons.

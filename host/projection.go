@@ -245,7 +245,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 		}}
 	for k, v := range p.Values {
 		if _, ok := dims[v.Var]; !ok {
-			return fmt.Errorf("the synapse model has no variable %q (variables: %s)", v.Var, varNames(syn.Vars))
+			return v.errorf("the synapse model has no variable %q (variables: %s)", v.Var, varNames(syn.Vars))
 		}
 		v.Lo, v.Hi = 0, n
 		x, err := ev.eval(v, stream("synapse value", p.Name, v.Var, fmt.Sprint(k)))
