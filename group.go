@@ -34,6 +34,10 @@ func LoadModel(path string) Model {
 	return Model{file: f, err: err}
 }
 
+// FileModel is the model of a parsed model file, such as the inline
+// model of a network file (models.ParseFileNode).
+func FileModel(f *models.File) Model { return Model{file: f} }
+
 // Equations is a model written in place, as for Brian2's NeuronGroup:
 // equations with units, a threshold condition, reset statements and a
 // refractory period (a duration such as "5*ms" or a condition), each

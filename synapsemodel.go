@@ -29,6 +29,10 @@ func LoadSynapses(path string) Synapses {
 	return fromFile(models.ParseSynapseFile(path, data))
 }
 
+// FileSynapses is the synapses of a parsed synapse model file, such as
+// the inline synapses of a network file (models.ParseSynapseNode).
+func FileSynapses(f *models.SynapseFile) Synapses { return fromFile(f, nil) }
+
 // fromFile is the synapses of a model file.
 func fromFile(f *models.SynapseFile, err error) Synapses {
 	if err != nil {

@@ -58,7 +58,18 @@ type Setting struct {
 // ParseFile reads a model file; path names it in errors.
 func ParseFile(path string, data []byte) (*File, error) {
 	f := &File{Path: path, at: map[string]syntax.Pos{}}
-	err := readKeys(path, data, fileKeys{
+	return f.check(readKeys(path, data, f.keys()))
+}
+
+// ParseFileNode reads a model written as a YAML mapping inside another
+// file, such as a network file's inline model; lines are that file's lines.
+func ParseFileNode(path string, n *yaml.Node, lines []string) (*File, error) {
+	f := &File{Path: path, at: map[string]syntax.Pos{}}
+	return f.check(readNode(path, n, lines, f.keys()))
+}
+
+func (f *File) keys() fileKeys {
+	return fileKeys{
 		what: "a model file",
 		texts: map[string]*string{"name": &f.Name, "summary": &f.Summary, "description": &f.Description, "equations": &f.Equations,
 			"threshold": &f.Threshold, "reset": &f.Reset, "refractory": &f.Refractory, "method": &f.Method},
@@ -66,12 +77,16 @@ func ParseFile(path string, data []byte) (*File, error) {
 		code:       map[string]bool{"equations": true, "threshold": true, "reset": true, "refractory": true},
 		at:         f.at,
 		parameters: &f.Parameters, initial: &f.Initial, references: &f.References,
-	})
+	}
+}
+
+// check returns f after a read that gave err.
+func (f *File) check(err error) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
 	if f.Equations == "" {
-		return nil, fmt.Errorf("%s: no equations", path)
+		return nil, fmt.Errorf("%s: no equations", f.Path)
 	}
 	return f, nil
 }
@@ -95,15 +110,31 @@ func readKeys(path string, data []byte, keys fileKeys) error {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	known := strings.Join(append(slices.Clone(keys.order), "parameters", "initial", "references"), ", ")
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return fmt.Errorf("%s: %s is a YAML mapping with keys such as %s", path, keys.what, known)
+	if len(doc.Content) == 0 {
+		return fmt.Errorf("%s: %s is a YAML mapping with keys such as %s", path, keys.what, keys.known())
 	}
-	lines := strings.Split(string(data), "\n")
-	root := doc.Content[0]
+	return readNode(path, doc.Content[0], strings.Split(string(data), "\n"), keys)
+}
+
+func (keys fileKeys) known() string {
+	return strings.Join(append(slices.Clone(keys.order), "parameters", "initial", "references"), ", ")
+}
+
+// readNode reads a YAML mapping with the keys of a model file into keys;
+// lines are the lines of the file it is in. A key given twice is an error.
+func readNode(path string, root *yaml.Node, lines []string, keys fileKeys) error {
+	if root.Kind != yaml.MappingNode {
+		return posErr(syntax.Pos{File: path, Line: root.Line, Col: root.Column}, "%s is a YAML mapping with keys such as %s", keys.what, keys.known())
+	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
 		pos := syntax.Pos{File: path, Line: val.Line, Col: val.Column}
+		keyPos := syntax.Pos{File: path, Line: key.Line, Col: key.Column}
+		if seen[key.Value] {
+			return posErr(keyPos, "%s is given twice", key.Value)
+		}
+		seen[key.Value] = true
 		var err error
 		switch k := key.Value; {
 		case keys.texts[k] != nil:
@@ -123,7 +154,7 @@ func readKeys(path string, data []byte, keys fileKeys) error {
 				err = posErr(pos, "references must be a list of texts (quote a text that contains \": \")")
 			}
 		default:
-			return posErr(syntax.Pos{File: path, Line: key.Line, Col: key.Column}, "unknown key %q (known: %s)", k, known)
+			return posErr(keyPos, "unknown key %q (known: %s)", k, keys.known())
 		}
 		if err != nil {
 			return err
@@ -156,8 +187,13 @@ func settings(path, key string, n *yaml.Node) ([]Setting, error) {
 		return nil, posErr(syntax.Pos{File: path, Line: n.Line, Col: n.Column}, "%s must map names to values", key)
 	}
 	var out []Setting
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name, val := n.Content[i], n.Content[i+1]
+		if seen[name.Value] {
+			return nil, posErr(syntax.Pos{File: path, Line: name.Line, Col: name.Column}, "%s: %s is given twice", key, name.Value)
+		}
+		seen[name.Value] = true
 		s := Setting{Name: name.Value, Pos: syntax.Pos{File: path, Line: val.Line, Col: val.Column}}
 		switch val.Kind {
 		case yaml.ScalarNode:

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spikevk/spikevk/models/syntax"
+	"go.yaml.in/yaml/v3"
 )
 
 // SynapseFile is a synapse model file: the model, on_pre and on_post of
@@ -59,7 +60,19 @@ type SynapseFile struct {
 // which also report the syntax errors of its code.
 func ParseSynapseFile(path string, data []byte) (*SynapseFile, error) {
 	f := &SynapseFile{Path: path, at: map[string]syntax.Pos{}}
-	err := readKeys(path, data, fileKeys{
+	return f.check(readKeys(path, data, f.keys()))
+}
+
+// ParseSynapseNode reads a synapse model written as a YAML mapping inside
+// another file, such as a network file's inline synapses; lines are that
+// file's lines.
+func ParseSynapseNode(path string, n *yaml.Node, lines []string) (*SynapseFile, error) {
+	f := &SynapseFile{Path: path, at: map[string]syntax.Pos{}}
+	return f.check(readNode(path, n, lines, f.keys()))
+}
+
+func (f *SynapseFile) keys() fileKeys {
+	return fileKeys{
 		what: "a synapse model file",
 		texts: map[string]*string{"name": &f.Name, "summary": &f.Summary, "description": &f.Description, "equations": &f.Equations,
 			"on_pre": &f.OnPre, "on_post": &f.OnPost, "target": &f.Target},
@@ -67,12 +80,16 @@ func ParseSynapseFile(path string, data []byte) (*SynapseFile, error) {
 		code:       map[string]bool{"equations": true, "on_pre": true, "on_post": true},
 		at:         f.at,
 		parameters: &f.Parameters, initial: &f.Initial, references: &f.References,
-	})
+	}
+}
+
+// check returns f after a read that gave err, once its code parses.
+func (f *SynapseFile) check(err error) (*SynapseFile, error) {
 	if err != nil {
 		return nil, err
 	}
 	if f.OnPre == "" && f.OnPost == "" && f.Equations == "" {
-		return nil, fmt.Errorf("%s: no equations, on_pre or on_post", path)
+		return nil, fmt.Errorf("%s: no equations, on_pre or on_post", f.Path)
 	}
 	if _, err := syntax.ParseEquationsAt(f.Equations, f.at["equations"]); err != nil {
 		return nil, err

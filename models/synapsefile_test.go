@@ -104,8 +104,10 @@ func TestParseSynapseFile(t *testing.T) {
 		{"name: x\non_pre: |\n  g_e_post += w*\n", "syn.yaml:3:"},
 		{"name: x\nequations: |\n  w : siemens\n  dx/dt = : 1\n", "syn.yaml:4:"},
 		{"name: x\non_pre: g_e_post += 1*nS\ntarget: g_i\n", "syn.yaml:3:9: target g_i: on_pre does not increment g_i_post"},
-		{"- a list\n", "syn.yaml: a synapse model file is a YAML mapping"},
+		{"- a list\n", "syn.yaml:1:1: a synapse model file is a YAML mapping"},
 		{"name: x\non_pre: [1, 2]\n", "syn.yaml:2:9: on_pre must be text"},
+		{"on_pre: g_e_post += w\nequations: \"w : 1\"\non_pre: g_i_post += w\n", "syn.yaml:3:1: on_pre is given twice"},
+		{"on_pre: g_e_post += w\nparameters:\n  w: 1\n  w: 2\n", "syn.yaml:4:3: parameters: w is given twice"},
 	} {
 		_, err := ParseSynapseFile("syn.yaml", []byte(tc.text))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
