@@ -288,9 +288,16 @@ func isKnownFlag(name string) bool {
 }
 
 // closestFlag returns the known flag within two edits of name, or "".
-func closestFlag(name string) string {
+func closestFlag(name string) string { return Closest(name, knownFlags) }
+
+// Closest returns the name of known within two edits of name (the first
+// of the nearest), or "": the suggestion of an "unknown name" error.
+func Closest(name string, known []string) string {
+	if len(name) > 64 {
+		return ""
+	}
 	best, bestDist := "", 3
-	for _, f := range knownFlags {
+	for _, f := range known {
 		if d := editDistance(name, f); d < bestDist {
 			best, bestDist = f, d
 		}

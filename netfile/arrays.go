@@ -1,0 +1,247 @@
+package netfile
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"codeberg.org/sbinet/npyio/npz"
+)
+
+// array is a numeric array read from a file, row-major.
+type array struct {
+	data  []float64
+	shape []int
+}
+
+// maxArrayBytes bounds the array files a network file may read.
+const maxArrayBytes = 1 << 30
+
+// readSmall checks that path is a regular file of at most maxArrayBytes.
+func readSmall(path string) (os.FileInfo, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a file", path)
+	}
+	if info.Size() > maxArrayBytes {
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d a network file may read", path, info.Size(), maxArrayBytes)
+	}
+	return info, nil
+}
+
+// readArray reads an array: a .npy file, the array called name of a .npz
+// file (name may be empty when it holds one), or text (.csv, .txt: one row
+// per line, values separated by commas or spaces, # comments).
+func readArray(path, name string) (a array, err error) {
+	info, err := readSmall(path)
+	if err != nil {
+		return a, err
+	}
+	defer func() { // npyio panics on some malformed headers
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: malformed array file: %v", path, r)
+		}
+	}()
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npy":
+		f, err := os.Open(path)
+		if err != nil {
+			return a, err
+		}
+		defer f.Close()
+		var arr npy.Array
+		if err := npy.Read(f, &arr); err != nil {
+			return a, fmt.Errorf("%s: %w", path, err)
+		}
+		return fromNPY(path, &arr)
+	case ".npz":
+		f, err := os.Open(path)
+		if err != nil {
+			return a, err
+		}
+		defer f.Close()
+		z, err := npz.NewReader(f, info.Size())
+		if err != nil {
+			return a, fmt.Errorf("%s: %w", path, err)
+		}
+		keys := z.Keys()
+		key := name + ".npy"
+		switch {
+		case name == "" && len(keys) == 1:
+			key = keys[0]
+		case name == "":
+			return a, fmt.Errorf("%s holds %d arrays (%s): name one with array", path, len(keys), strings.Join(keys, ", "))
+		case !slices.Contains(keys, key):
+			return a, fmt.Errorf("%s: no array %q (it has %s)", path, name, strings.Join(keys, ", "))
+		}
+		if h := z.Header(key); h != nil && elements(h.Descr.Shape) > maxArrayBytes/8 {
+			return a, fmt.Errorf("%s: array %q claims %d elements", path, name, elements(h.Descr.Shape))
+		}
+		var arr npy.Array
+		if err := z.Read(key, &arr); err != nil {
+			return a, fmt.Errorf("%s: array %q: %w", path, name, err)
+		}
+		return fromNPY(path, &arr)
+	case ".csv", ".txt", ".dat":
+		if name != "" {
+			return a, fmt.Errorf("%s: a text file holds one array; array %q names none", path, name)
+		}
+		return readText(path)
+	}
+	return a, fmt.Errorf("%s: not an array file (.npy, .npz, .csv or .txt)", path)
+}
+
+func elements(shape []int) int {
+	n := 1
+	for _, s := range shape {
+		if s < 0 {
+			return math.MaxInt
+		}
+		n *= s
+	}
+	return n
+}
+
+// fromNPY converts a numeric array to float64.
+func fromNPY(path string, arr *npy.Array) (array, error) {
+	a := array{shape: arr.Shape()}
+	switch d := arr.Data().(type) {
+	case []float64:
+		a.data = d
+	case []float32:
+		a.data = convert(d)
+	case []int64:
+		a.data = convert(d)
+	case []int32:
+		a.data = convert(d)
+	case []int16:
+		a.data = convert(d)
+	case []int8:
+		a.data = convert(d)
+	case []uint64:
+		a.data = convert(d)
+	case []uint32:
+		a.data = convert(d)
+	case []uint16:
+		a.data = convert(d)
+	case []uint8:
+		a.data = convert(d)
+	default:
+		return a, fmt.Errorf("%s: array of %T, want numbers", path, arr.Data())
+	}
+	if len(a.shape) == 0 {
+		a.shape = []int{len(a.data)}
+	}
+	if elements(a.shape) != len(a.data) {
+		return a, fmt.Errorf("%s: shape %v for %d values", path, a.shape, len(a.data))
+	}
+	return a, nil
+}
+
+func convert[T float32 | int64 | int32 | int16 | int8 | uint64 | uint32 | uint16 | uint8](d []T) []float64 {
+	out := make([]float64, len(d))
+	for k, x := range d {
+		out[k] = float64(x)
+	}
+	return out
+}
+
+// readText reads rows of numbers separated by commas or spaces.
+func readText(path string) (array, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return array{}, err
+	}
+	defer f.Close()
+	var a array
+	cols := -1
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if k := strings.IndexByte(text, '#'); k >= 0 {
+			text = text[:k]
+		}
+		fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' })
+		if len(fields) == 0 {
+			continue
+		}
+		if cols >= 0 && len(fields) != cols {
+			return a, fmt.Errorf("%s:%d: %d values, the lines before have %d", path, line, len(fields), cols)
+		}
+		cols = len(fields)
+		for _, s := range fields {
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return a, fmt.Errorf("%s:%d: %q is not a finite number", path, line, s)
+			}
+			a.data = append(a.data, x)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return a, fmt.Errorf("%s: %w", path, err)
+	}
+	switch {
+	case cols <= 0:
+		a.shape = []int{0}
+	case cols == 1:
+		a.shape = []int{len(a.data)}
+	default:
+		a.shape = []int{len(a.data) / cols, cols}
+	}
+	return a, nil
+}
+
+// readPairs reads the pairs of a connection list: arrays i and j of a
+// .npz file, or two columns of text.
+func readPairs(path string) (i, j []int, err error) {
+	var ai, aj array
+	if strings.EqualFold(filepath.Ext(path), ".npz") {
+		if ai, err = readArray(path, "i"); err == nil {
+			aj, err = readArray(path, "j")
+		}
+	} else {
+		var a array
+		if a, err = readArray(path, ""); err == nil {
+			if len(a.shape) != 2 || a.shape[1] != 2 {
+				return nil, nil, fmt.Errorf("%s: want two columns, source and target index", path)
+			}
+			for r := range a.shape[0] {
+				ai.data = append(ai.data, a.data[2*r])
+				aj.data = append(aj.data, a.data[2*r+1])
+			}
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ai.data) != len(aj.data) {
+		return nil, nil, fmt.Errorf("%s: %d sources (i) for %d targets (j)", path, len(ai.data), len(aj.data))
+	}
+	toInts := func(d []float64, what string) ([]int, error) {
+		out := make([]int, len(d))
+		for k, x := range d {
+			if x < 0 || x != math.Trunc(x) || x > math.MaxInt32 {
+				return nil, fmt.Errorf("%s: %s entry %d: %g is not an index", path, what, k, x)
+			}
+			out[k] = int(x)
+		}
+		return out, nil
+	}
+	if i, err = toInts(ai.data, "i"); err != nil {
+		return nil, nil, err
+	}
+	j, err = toInts(aj.data, "j")
+	return i, j, err
+}

@@ -1,0 +1,457 @@
+package netfile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/spikevk/spikevk"
+	"github.com/spikevk/spikevk/models"
+	"github.com/spikevk/spikevk/models/syntax"
+	"github.com/spikevk/spikevk/models/units"
+	"go.yaml.in/yaml/v3"
+)
+
+// Network is a network built from a file, with its run schedule.
+type Network struct {
+	*spikevk.Network
+	Name, Description string
+	Output            string           // the output folder the file names; empty: none
+	Schedule          []Segment        // what Run does, in order
+	Spikes            []*spikevk.Group // the groups of the spike monitors, in file order
+}
+
+// Segment is a part of the schedule: changes of parameters (knobs), then
+// a run of Duration ms.
+type Segment struct {
+	Duration float64
+	Changes  []Change
+}
+
+// Change gives a knob a value before a segment.
+type Change struct {
+	Knob  *spikevk.Knob
+	Value string
+	At    syntax.Pos
+}
+
+// Duration is the total time of the schedule, in ms.
+func (n *Network) Duration() float64 {
+	d := 0.0
+	for _, s := range n.Schedule {
+		d += s.Duration
+	}
+	return d
+}
+
+// Run runs the schedule: each segment's changes, then its run. An error
+// names the change or segment.
+func (n *Network) Run(ctx context.Context) error {
+	for k, s := range n.Schedule {
+		for _, c := range s.Changes {
+			if err := c.Knob.Set(c.Value); err != nil {
+				return fmt.Errorf("%s: %w", c.At, err)
+			}
+		}
+		if err := n.Network.Run(ctx, s.Duration); err != nil {
+			if len(n.Schedule) > 1 {
+				return fmt.Errorf("schedule segment %d: %w", k+1, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// builder builds a network from a file.
+type builder struct {
+	f   *File
+	sc  *scope
+	net *spikevk.Network
+	out *Network
+	dt  float64
+}
+
+// Build builds the network of f with cfg's backend, device and progress
+// writer; the file gives the time step, the seed and, when cfg names no
+// backend, the backend. Nothing runs: the first Run draws the synapses.
+func (f *File) Build(cfg spikevk.Config) (*Network, error) {
+	b := &builder{f: f, sc: &scope{consts: map[string]constant{}}, out: &Network{}}
+	top := map[string]*yaml.Node{}
+	if err := f.fields(f.root, "a network file", topKeys, func(key string, _, v *yaml.Node) error {
+		top[key] = v
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if n := top["constants"]; n != nil {
+		if err := f.entries(n, "constants", func(name string, k, v *yaml.Node) error {
+			text, err := f.text(v, "constant "+name)
+			if err != nil {
+				return err
+			}
+			return b.sc.define(name, text, f.pos(v))
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for key, dst := range map[string]*string{"name": &b.out.Name, "description": &b.out.Description, "output": &b.out.Output} {
+		if n := top[key]; n != nil {
+			text, err := f.text(n, key)
+			if err != nil {
+				return nil, err
+			}
+			*dst = text
+		}
+	}
+	b.dt = 0.1
+	if n := top["dt"]; n != nil {
+		dt, err := b.quantity(n, "dt", dimTime)
+		if err != nil {
+			return nil, err
+		}
+		if !(dt > 0) {
+			return nil, f.errorf(n, "dt must be positive")
+		}
+		b.dt = dt
+	}
+	cfg.DT = b.dt
+	cfg.Seed = 0
+	if n := top["seed"]; n != nil {
+		seed, err := strconv.ParseUint(n.Value, 10, 64)
+		if err != nil || n.Kind != yaml.ScalarNode {
+			return nil, f.errorf(n, "seed must be a whole number from 0 on")
+		}
+		cfg.Seed = seed
+	}
+	if n := top["backend"]; n != nil && cfg.Backend == "" {
+		text, err := f.text(n, "backend")
+		if err != nil {
+			return nil, err
+		}
+		cfg.Backend = text
+	}
+	b.net = spikevk.New(cfg)
+	b.out.Network = b.net
+	steps := []struct {
+		key string
+		fn  func(*yaml.Node) error
+	}{
+		{"timed_arrays", b.timedArrays}, {"groups", b.groups}, {"subgroups", b.subgroups},
+		{"synapses", b.synapses}, {"monitors", b.monitors},
+	}
+	if top["groups"] == nil {
+		return nil, fmt.Errorf("%s: no groups", f.Path)
+	}
+	for _, s := range steps {
+		if n := top[s.key]; n != nil {
+			if err := s.fn(n); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := b.schedule(top["schedule"], top["duration"]); err != nil {
+		return nil, err
+	}
+	return b.out, nil
+}
+
+// apiErr returns the network's error, positioned at n when the error does
+// not carry a position itself, once a building call at n failed.
+func (b *builder) apiErr(n *yaml.Node) error {
+	err := b.net.Err()
+	if err == nil {
+		return nil
+	}
+	var se *syntax.Error
+	if errors.As(err, &se) && se.Pos.File != "" {
+		return err
+	}
+	return fmt.Errorf("%s: %w", b.f.pos(n), err)
+}
+
+// quantity evaluates the constant n in the internal unit of want.
+func (b *builder) quantity(n *yaml.Node, what string, want units.Dim) (float64, error) {
+	text, err := b.f.text(n, what)
+	if err != nil {
+		return 0, err
+	}
+	q, err := b.sc.evaluate(text, b.f.pos(n))
+	if err != nil {
+		return 0, err
+	}
+	if !q.dim.Equal(want) {
+		return 0, b.f.errorf(n, "%s must be in %s, but %q is in %s", what, want, text, q.dim)
+	}
+	return q.v, nil
+}
+
+// duration evaluates n as a time in ms, from 0 on.
+func (b *builder) duration(n *yaml.Node, what string) (float64, error) {
+	d, err := b.quantity(n, what, dimTime)
+	if err == nil && d < 0 {
+		err = b.f.errorf(n, "%s is negative", what)
+	}
+	return d, err
+}
+
+// maxCount bounds sizes and counts.
+const maxCount = math.MaxInt32
+
+// count evaluates n as a whole number from 0 on.
+func (b *builder) count(n *yaml.Node, what string) (int, error) {
+	v, err := b.quantity(n, what, dimless)
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 || v != math.Trunc(v) || v > maxCount {
+		return 0, b.f.errorf(n, "%s must be a whole number from 0 to %d, not %g", what, maxCount, v)
+	}
+	return int(v), nil
+}
+
+// expr returns the expression n with the constants substituted, and where
+// it starts.
+func (b *builder) expr(n *yaml.Node, what string) (string, syntax.Pos, error) {
+	text, err := b.f.text(n, what)
+	if err != nil {
+		return "", syntax.Pos{}, err
+	}
+	at := b.f.pos(n)
+	sub, err := b.sc.substitute(text, at)
+	return sub, at, err
+}
+
+// numbers reads a list of constants in the internal unit of dim.
+func (b *builder) numbers(n *yaml.Node, what string, dim units.Dim) ([]float64, error) {
+	items, err := b.f.list(n, what)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(items))
+	for k, it := range items {
+		if out[k], err = b.quantity(it, what, dim); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// counts reads a list of whole numbers.
+func (b *builder) counts(n *yaml.Node, what string) ([]int, error) {
+	items, err := b.f.list(n, what)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(items))
+	for k, it := range items {
+		if out[k], err = b.count(it, what); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Keys of the entries of a network file.
+var (
+	modelKeys = []string{"threshold", "reset", "refractory", "method", "parameters", "initial"}
+	groupKeys = append([]string{"model", "n", "set", "inject", "poisson_input", "rate", "spikes"}, modelKeys...)
+	synKeys   = []string{"pre", "post", "model", "on_pre", "on_post", "parameters", "initial", "target", "connect", "set", "delay"}
+)
+
+// nameRe matches a model's name; anything else in a model key is a path
+// (ending in .yaml) or equations.
+var nameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func isPath(s string) bool { return strings.HasSuffix(s, ".yaml") || strings.HasSuffix(s, ".yml") }
+
+func (b *builder) groups(n *yaml.Node) error {
+	return b.f.entries(n, "groups", func(name string, k, v *yaml.Node) error {
+		if err := b.group(name, k, v); err != nil {
+			return err
+		}
+		return b.apiErr(k)
+	})
+}
+
+func (b *builder) group(name string, key, n *yaml.Node) error {
+	f := b.f
+	what := fmt.Sprintf("group %q", name)
+	keys := map[string]*yaml.Node{}
+	if err := f.fields(n, what, groupKeys, func(k string, _, v *yaml.Node) error {
+		keys[k] = v
+		return nil
+	}); err != nil {
+		return err
+	}
+	if keys["n"] == nil {
+		return f.errorf(key, "%s: no size (n)", what)
+	}
+	size, err := b.count(keys["n"], what+": n")
+	if err != nil {
+		return err
+	}
+	var g *spikevk.Group
+	switch {
+	case keys["rate"] != nil:
+		if err := b.only(keys, what, "a Poisson group (rate)", "n", "rate", "set"); err != nil {
+			return err
+		}
+		rate, _, err := b.expr(keys["rate"], what+": rate")
+		if err != nil {
+			return err
+		}
+		g = b.net.PoissonGroup(name, size, rate)
+	case keys["spikes"] != nil:
+		if err := b.only(keys, what, "a spike generator (spikes)", "n", "spikes"); err != nil {
+			return err
+		}
+		if g, err = b.spikeGenerator(name, size, keys["spikes"]); err != nil {
+			return err
+		}
+	default:
+		m, err := b.model(what, keys)
+		if err != nil {
+			return err
+		}
+		g = b.net.Group(name, size, m)
+	}
+	if err := b.apiErr(key); err != nil {
+		return err
+	}
+	if s := keys["set"]; s != nil {
+		if err := b.values(g, s, what); err != nil {
+			return err
+		}
+	}
+	if s := keys["inject"]; s != nil {
+		if err := b.inject(g, s, what); err != nil {
+			return err
+		}
+	}
+	if s := keys["poisson_input"]; s != nil {
+		if err := b.poissonInputs(g, s, what); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// only checks that keys holds only the allowed keys, for a group of kind.
+func (b *builder) only(keys map[string]*yaml.Node, what, kind string, allowed ...string) error {
+	for k, v := range keys {
+		if !contains(allowed, k) {
+			return b.f.errorf(v, "%s: %s takes %s, not %s", what, kind, strings.Join(allowed, ", "), k)
+		}
+	}
+	return nil
+}
+
+// model returns the model of a group: built in, a file, or equations with
+// the model keys.
+func (b *builder) model(what string, keys map[string]*yaml.Node) (spikevk.Model, error) {
+	f := b.f
+	mn := keys["model"]
+	if mn == nil {
+		return spikevk.Model{}, f.errorf(keys["n"], "%s: no model (a built-in name such as lif_coba_exp, a model file, or equations)", what)
+	}
+	text, err := f.text(mn, what+": model")
+	if err != nil {
+		return spikevk.Model{}, err
+	}
+	inline := !nameRe.MatchString(text) && !isPath(text)
+	if !inline {
+		for _, k := range modelKeys {
+			if keys[k] != nil {
+				return spikevk.Model{}, f.errorf(keys[k], "%s: %s belongs to equations written in place; model %s brings its own", what, k, text)
+			}
+		}
+	}
+	switch {
+	case isPath(text):
+		path := f.resolve(text)
+		if _, err := readSmall(path); err != nil {
+			return spikevk.Model{}, f.errorf(mn, "%s: model file: %v", what, err)
+		}
+		return spikevk.LoadModel(path), nil
+	case !inline:
+		if _, err := models.Builtin(text); err != nil {
+			return spikevk.Model{}, f.errorf(mn, "%s: %v", what, err)
+		}
+		return spikevk.Builtin(text), nil
+	}
+	node := &yaml.Node{Kind: yaml.MappingNode, Line: mn.Line, Column: mn.Column}
+	node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "equations"}, mn)
+	for _, k := range modelKeys {
+		if v := keys[k]; v != nil {
+			node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, v)
+		}
+	}
+	mf, err := models.ParseFileNode(f.Path, node, f.lines)
+	if err != nil {
+		return spikevk.Model{}, err
+	}
+	return spikevk.FileModel(mf), nil
+}
+
+// values applies a set mapping: variable → expression or {file, unit}.
+func (b *builder) values(g *spikevk.Group, n *yaml.Node, what string) error {
+	return b.f.entries(n, what+": set", func(variable string, k, v *yaml.Node) error {
+		if v.Kind == yaml.MappingNode {
+			values, unit, err := b.arrayValue(v, what+": set "+variable)
+			if err != nil {
+				return err
+			}
+			g.SetArray(variable, values, unit)
+			return b.apiErr(k)
+		}
+		expr, at, err := b.expr(v, what+": set "+variable)
+		if err != nil {
+			return err
+		}
+		g.SetAt(variable, expr, at)
+		return b.apiErr(k)
+	})
+}
+
+// arrayValue reads {file: path, unit: u, array: name}: one value per
+// element from an array file.
+func (b *builder) arrayValue(n *yaml.Node, what string) ([]float64, string, error) {
+	var file, unit, array string
+	err := b.f.fields(n, what, []string{"file", "unit", "array"}, func(k string, _, v *yaml.Node) error {
+		t, err := b.f.text(v, what+": "+k)
+		switch k {
+		case "file":
+			file = t
+		case "unit":
+			unit = t
+		case "array":
+			array = t
+		}
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if file == "" {
+		return nil, "", b.f.errorf(n, "%s: no file", what)
+	}
+	if unit == "" {
+		unit = "1"
+	}
+	if _, err := units.Parse(unit); err != nil {
+		return nil, "", b.f.errorf(child(n, "unit"), "%s: unit: %v", what, err)
+	}
+	a, err := readArray(b.f.resolve(file), array)
+	if err != nil {
+		return nil, "", b.f.errorf(child(n, "file"), "%s: %v", what, err)
+	}
+	if len(a.shape) != 1 {
+		return nil, "", b.f.errorf(child(n, "file"), "%s: array of shape %v, want one value per element", what, a.shape)
+	}
+	return a.data, unit, nil
+}
