@@ -191,3 +191,13 @@ func (p *Projection) Get(variable string) ([]float32, error) {
 	}
 	return x[pp.RowPtr[d.Pre.Lo]:pp.RowPtr[d.Pre.Hi]], nil
 }
+
+// ProjectionByName returns the projection called name, or nil.
+func (n *Network) ProjectionByName(name string) *Projection {
+	for k, p := range n.desc.Projections {
+		if p.Name == name {
+			return &Projection{net: n, index: k}
+		}
+	}
+	return nil
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/spikevk/spikevk/internal/philox"
 	"github.com/spikevk/spikevk/models"
 	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/syntax"
 	"github.com/spikevk/spikevk/models/units"
 )
 
@@ -47,7 +48,7 @@ func Compile(net *Network) (*Compiled, error) {
 		}
 		gp, m, err := compileGroup(net, g, ss)
 		if err != nil {
-			return nil, fmt.Errorf("group %q: %w", g.Name, err)
+			return nil, syntax.Wrap(err, "group %q", g.Name)
 		}
 		c.Plan.Groups = append(c.Plan.Groups, gp)
 		c.Models = append(c.Models, m)
@@ -61,7 +62,7 @@ func Compile(net *Network) (*Compiled, error) {
 		}
 		pp, syn, err := c.compileProjection(net, p)
 		if err != nil {
-			return nil, fmt.Errorf("projection %q: %w", p.Name, err)
+			return nil, syntax.Wrap(err, "projection %q", p.Name)
 		}
 		c.Plan.Projections = append(c.Plan.Projections, pp)
 		c.Synapses = append(c.Synapses, syn)
@@ -77,7 +78,7 @@ func Compile(net *Network) (*Compiled, error) {
 	}
 	for gi, g := range net.Groups {
 		if err := c.markKnobs(gi, g.Knobs); err != nil {
-			return nil, fmt.Errorf("group %q: %w", g.Name, err)
+			return nil, syntax.Wrap(err, "group %q", g.Name)
 		}
 	}
 	for _, p := range c.Plan.Projections {
@@ -338,7 +339,7 @@ func (ev *evaluation) apply(g *Group, what string, kind map[string]string) error
 		}
 		x, err := ev.eval(v, stream("value", g.Name, v.Var, fmt.Sprint(k)))
 		if err != nil {
-			return fmt.Errorf("value of %s: %w", v.Var, err)
+			return syntax.Wrap(err, "value of %s", v.Var)
 		}
 		if ev.arrays[v.Var] == nil {
 			ev.arrays[v.Var] = make([]float32, g.N)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spikevk/spikevk/models"
 	"github.com/spikevk/spikevk/models/ir"
+	"github.com/spikevk/spikevk/models/syntax"
 	"github.com/spikevk/spikevk/models/units"
 )
 
@@ -100,7 +101,7 @@ func (c *Compiled) compileSums() error {
 		m := *c.Models[gi]
 		n, err := m.Neuron.WithSummed(names)
 		if err != nil {
-			return fmt.Errorf("group %q: %w", gp.Name, err)
+			return syntax.Wrap(err, "group %q", gp.Name)
 		}
 		old := m.Neuron.Derived()
 		params := map[string][]float32{}
@@ -109,7 +110,7 @@ func (c *Compiled) compileSums() error {
 		}
 		derived, err := derive(n, gp.N, params)
 		if err != nil {
-			return fmt.Errorf("group %q: %w", gp.Name, err)
+			return syntax.Wrap(err, "group %q", gp.Name)
 		}
 		gp.Arrays = slices.DeleteFunc(gp.Arrays, func(a Array) bool { return slices.Contains(old, a.Name) })
 		for _, name := range n.Derived() {
@@ -250,7 +251,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 		v.Lo, v.Hi = 0, n
 		x, err := ev.eval(v, stream("synapse value", p.Name, v.Var, fmt.Sprint(k)))
 		if err != nil {
-			return fmt.Errorf("value of %s: %w", v.Var, err)
+			return syntax.Wrap(err, "value of %s", v.Var)
 		}
 		arrays[v.Var] = x
 		ev.arrays[v.Var] = x

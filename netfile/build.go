@@ -384,11 +384,14 @@ func (b *builder) model(what string, keys map[string]*yaml.Node) (spikevk.Model,
 		}
 		return spikevk.Builtin(text), nil
 	}
+	if err := b.declared(mn, what); err != nil {
+		return spikevk.Model{}, err
+	}
 	node := &yaml.Node{Kind: yaml.MappingNode, Line: mn.Line, Column: mn.Column}
-	node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "equations"}, mn)
+	node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "equations"}, b.code(mn))
 	for _, k := range modelKeys {
 		if v := keys[k]; v != nil {
-			node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, v)
+			node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, b.code(v))
 		}
 	}
 	mf, err := models.ParseFileNode(f.Path, node, f.lines)
@@ -396,6 +399,31 @@ func (b *builder) model(what string, keys map[string]*yaml.Node) (spikevk.Model,
 		return spikevk.Model{}, err
 	}
 	return spikevk.FileModel(mf), nil
+}
+
+// code returns the node n with the constants substituted in its code
+// (scalars only; parameters and initial values are mappings).
+func (b *builder) code(n *yaml.Node) *yaml.Node {
+	if n.Kind != yaml.ScalarNode {
+		return n
+	}
+	c := *n
+	c.Value = b.sc.substituteCode(n.Value)
+	return &c
+}
+
+// declared checks that the equations of node n declare no constant.
+func (b *builder) declared(n *yaml.Node, what string) error {
+	eqs, err := syntax.ParseEquations(n.Value, b.f.Path)
+	if err != nil {
+		return nil // the model's own parse reports it, at its position
+	}
+	for _, eq := range eqs.Eqs {
+		if _, ok := b.sc.consts[eq.Var]; ok {
+			return b.f.errorf(n, "%s: %s is both a constant of the file and a variable of the equations; rename one", what, eq.Var)
+		}
+	}
+	return nil
 }
 
 // values applies a set mapping: variable → expression or {file, unit}.

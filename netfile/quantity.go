@@ -3,6 +3,7 @@ package netfile
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -249,6 +250,42 @@ func (s *scope) substitute(text string, at syntax.Pos) (string, error) {
 		out = out[:o] + s.consts[id.Name].text + out[o+len(id.Name):]
 	}
 	return out, nil
+}
+
+// identRe matches a name of the model language.
+var identRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// substituteCode replaces the constants named in code written in place
+// (equations, threshold, reset, on_pre, on_post) with their parenthesised
+// expressions, leaving comments and numbers (1e3) alone. A constant
+// takes precedence over a name of the model (builder.declared rejects
+// equations that declare one).
+func (s *scope) substituteCode(code string) string {
+	if len(s.consts) == 0 {
+		return code
+	}
+	lines := strings.Split(code, "\n")
+	for k, line := range lines {
+		body, comment, _ := strings.Cut(line, "#")
+		var out strings.Builder
+		last := 0
+		for _, m := range identRe.FindAllStringIndex(body, -1) {
+			name := body[m[0]:m[1]]
+			c, ok := s.consts[name]
+			if !ok || m[0] > 0 && (body[m[0]-1] >= '0' && body[m[0]-1] <= '9' || body[m[0]-1] == '.') {
+				continue
+			}
+			out.WriteString(body[last:m[0]])
+			out.WriteString(c.text)
+			last = m[1]
+		}
+		out.WriteString(body[last:])
+		if strings.Contains(line, "#") {
+			out.WriteString("#" + comment)
+		}
+		lines[k] = out.String()
+	}
+	return strings.Join(lines, "\n")
 }
 
 // define adds a constant.

@@ -33,17 +33,17 @@ func (b *builder) target(n *yaml.Node, what string) (*spikevk.Group, error) {
 	}
 	name := strings.TrimSpace(text)
 	m := sliceRe.FindStringSubmatch(text)
-	if m != nil {
+	switch {
+	case m != nil:
 		name = m[1]
+	case strings.ContainsAny(text, "[]"):
+		return nil, b.f.errorf(n, "%s: %q is not a slice such as group[0:10], group[:10] or group[10:]", what, text)
 	}
 	g := b.net.GroupByName(name)
 	if g == nil {
 		return nil, b.f.errorf(n, "%s: no group or subgroup %q%s", what, name, suggestion(name, b.groupNames()))
 	}
 	if m == nil {
-		if strings.ContainsAny(text, "[]") {
-			return nil, b.f.errorf(n, "%s: %q is not a slice such as %s[0:10]", what, text, name)
-		}
 		return g, nil
 	}
 	lo, hi := 0, g.N()
@@ -231,11 +231,14 @@ func (b *builder) synapseModel(what string, keys map[string]*yaml.Node) (spikevk
 		node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, v)
 	}
 	if mn := keys["model"]; mn != nil {
-		add("equations", mn)
+		if err := b.declared(mn, what); err != nil {
+			return spikevk.Synapses{}, err
+		}
+		add("equations", b.code(mn))
 	}
 	for _, k := range []string{"on_pre", "on_post", "parameters", "initial", "target"} {
 		if v := keys[k]; v != nil {
-			add(k, v)
+			add(k, b.code(v))
 		}
 	}
 	sf, err := models.ParseSynapseNode(f.Path, node, f.lines)

@@ -1,6 +1,9 @@
 package syntax
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Error is a syntax error at a position in the source.
 type Error struct {
@@ -35,4 +38,15 @@ func (l ErrorList) Unwrap() []error {
 		errs[i] = e
 	}
 	return errs
+}
+
+// Wrap adds context to err as fmt.Errorf("context: %w") does, except that
+// a positioned *Error keeps its position first: "file:line:col: context:
+// message", so that an error in a file reads from where it is.
+func Wrap(err error, format string, args ...any) error {
+	prefix := fmt.Sprintf(format, args...)
+	if e, ok := err.(*Error); ok && e.Pos.Line > 0 {
+		return &Error{Pos: e.Pos, Msg: prefix + ": " + e.Msg}
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
 }

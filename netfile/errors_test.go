@@ -1,0 +1,119 @@
+package netfile_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/spikevk/spikevk"
+	"github.com/spikevk/spikevk/netfile"
+)
+
+// base is a small network that the error cases change.
+const base = `dt: 0.1*ms
+groups:
+  neurons:
+    model: lif_coba_exp
+    n: 10
+subgroups:
+  E: neurons[0:8]
+synapses:
+  exc:
+    pre: E
+    post: neurons
+    model: "w : siemens"
+    on_pre: g_e_post += w
+    connect: {p: 0.5}
+    set: {w: 6*nS}
+`
+
+// TestErrors checks that mistakes are reported at their file:line:col,
+// with the name that was probably meant.
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"unknown key", "groups:", "grups:", `net.yaml:2:1: a network file: unknown key "grups" (did you mean "groups"?)`},
+		{"unknown group key", "    n: 10", "    nn: 10", `net.yaml:5:5: group "neurons": unknown key "nn" (did you mean "n"?)`},
+		{"duplicate key", "    n: 10", "    n: 10\n    n: 20", `net.yaml:6:5: group "neurons": n is given twice`},
+		{"dt unit", "dt: 0.1*ms", "dt: 0.1*mV", `net.yaml:1:5: dt must be in s, but "0.1*mV" is in V`},
+		{"size", "    n: 10", "    n: 10.5", `net.yaml:5:8: group "neurons": n must be a whole number`},
+		{"unknown builtin", "model: lif_coba_exp", "model: lif_coba_xp", `net.yaml:4:12: group "neurons": `},
+		{"unknown pre", "    pre: E", "    pre: Ex", `net.yaml:10:10: synapses "exc": pre: no group or subgroup "Ex" (did you mean "E"?)`},
+		{"bad slice", "neurons[0:8]", "neurons[0:80]", `net.yaml:7:6: subgroup "E": slice 0:80 is outside the 10 neurons of neurons`},
+		{"slice syntax", "neurons[0:8]", "neurons[0-8]", `net.yaml:7:6: subgroup "E": "neurons[0-8]" is not a slice`},
+		{"rule", "{p: 0.5}", "{p: 1.5}", `net.yaml:14:18: synapses "exc": connect: p = 1.5 is not a probability`},
+		{"two rules", "{p: 0.5}", "{p: 0.5, in_degree: 2}", `net.yaml:14:14: synapses "exc": connect: give one rule`},
+		{"rule name", "{p: 0.5}", "one_to_on", `"one_to_on" is not a rule (all, one_to_one, or a mapping such as {p: 0.02}) (did you mean "one_to_one"?)`},
+		{"weight unit", "{w: 6*nS}", "{w: 6*mV}", `net.yaml:15:14: projection "exc": value of w: the value of w must be in S, but "6*mV" is in V`},
+		{"unknown variable", "    n: 10", "    n: 10\n    set: {V_th: -50*mV, V_thresh: 1*mV}", `net.yaml:6:35: group "neurons": model lif_coba_exp has no variable "V_thresh"`},
+		{"on_pre", "on_pre: g_e_post += w", "on_pre: g_e_post += w +", `net.yaml:13:`},
+		{"missing file", "    model: lif_coba_exp\n    n: 10", "    n: 10\n    spikes: nope.npz", `net.yaml:5:13: group "neurons": spikes: stat nope.npz: no such file`},
+		{"missing model file", "model: lif_coba_exp", "model: nope.yaml", `net.yaml:4:12: group "neurons": model file: `},
+		{"inline equations", "    model: lif_coba_exp\n", "    model: |\n      dv/dt = -v/tau : volt\n      tau : second\n    threshold: v > \n", `net.yaml:7:`},
+		{"threshold with builtin", "    n: 10", "    n: 10\n    threshold: v > 1*mV", `net.yaml:6:16: group "neurons": threshold belongs to equations written in place`},
+		{"constant", "dt: 0.1*ms", "dt: 0.1*ms\nconstants:\n  N: 10", `net.yaml:3:6: constant "N" has a name the model language gives a meaning`},
+		{"unknown constant", "    n: 10", "    n: size", `net.yaml:5:8: unknown name "size" in a constant expression`},
+		{"schedule", "dt: 0.1*ms", "dt: 0.1*ms\nschedule:\n  - duration: 10*ms\n    set: {neuron.I: 5*pA}", `net.yaml:4:11: schedule segment 1: "neuron.I" is not group.parameter (did you mean "neurons"?)`},
+		{"schedule duration", "dt: 0.1*ms", "dt: 0.1*ms\nschedule:\n  - set: {}", `net.yaml:3:5: schedule segment 1: no duration`},
+		{"duration and schedule", "dt: 0.1*ms", "dt: 0.1*ms\nduration: 1*ms\nschedule:\n  - duration: 1*ms", `net.yaml:2:11: duration: the schedule gives the durations`},
+		{"not a mapping", "    n: 10", "    n: [10]", `net.yaml:5:8: group "neurons": n must be a value`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(base, tt.old) {
+				t.Fatalf("base has no %q", tt.old)
+			}
+			err := buildAndRun(strings.Replace(base, tt.old, tt.new, 1))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error\n  %v\nwant one containing\n  %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// buildAndRun parses, builds and runs a network file's text for 0 ms on
+// the CPU backend.
+func buildAndRun(text string) error {
+	f, err := netfile.Parse("net.yaml", []byte(text))
+	if err != nil {
+		return err
+	}
+	net, err := f.Build(spikevk.Config{Backend: "cpu"})
+	if err != nil {
+		return err
+	}
+	defer net.Close()
+	return net.Network.Run(context.Background(), 0)
+}
+
+// TestSetErrors checks the errors of -set paths.
+func TestSetErrors(t *testing.T) {
+	for _, tt := range []struct{ path, value, want string }{
+		{"neuronz.v", "1*mV", `-set neuronz.v: neuronz is not a key, constant, group, subgroup or synapses of net.yaml (did you mean "neurons"?)`},
+		{"size", "3", "-set size: no constant size in net.yaml"},
+		{"exc.w", "6*mV", "-set exc.w:1:1: "},
+		{"neurons..v", "1", "-set neurons..v: empty name"},
+	} {
+		f, err := netfile.Parse("net.yaml", []byte(base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = f.Set(tt.path, tt.value)
+		if err == nil {
+			err = buildAndRunFile(f)
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("-set %s=%s: error %v, want one containing %q", tt.path, tt.value, err, tt.want)
+		}
+	}
+}
+
+func buildAndRunFile(f *netfile.File) error {
+	net, err := f.Build(spikevk.Config{Backend: "cpu"})
+	if err != nil {
+		return err
+	}
+	defer net.Close()
+	return net.Network.Run(context.Background(), 0)
+}
