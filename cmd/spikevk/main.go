@@ -51,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = runCmd(args[1:], stdout, stderr)
+	case "check":
+		err = checkCmd(args[1:], stdout, stderr)
 	case "plot":
 		err = plotCmd(args[1:], stdout, stderr)
 	case "bench":
@@ -67,6 +69,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "spikevk: unknown command %q\n%s", args[0], usage)
 		return 2
+	}
+	if err == errHelp {
+		return 0
 	}
 	if err != nil {
 		if err != errReported {

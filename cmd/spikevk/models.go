@@ -15,6 +15,9 @@ import (
 // errReported is a failure whose details were already printed.
 var errReported = errors.New("")
 
+// errHelp is a -h: the usage was printed, and the exit status is 0.
+var errHelp = errors.New("help")
+
 // modelsCmd lists the built-in models, prints one's documentation, or
 // checks a model file:
 //

@@ -13,7 +13,7 @@ import (
 func TestPlotCommand(t *testing.T) {
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
-	args := []string{"run", "-backend", "cpu", "-n", "500", "-p", "0.1", "-t", "100", "-out", dir, "-plot"}
+	args := []string{"run", "-backend", "cpu", "-set", "size=500", "-set", "p=0.1", "-t", "100", "-out", dir, "-plot"}
 	if code := run(args, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
@@ -44,7 +44,7 @@ func TestPlotCommand(t *testing.T) {
 func TestPlotErrors(t *testing.T) {
 	good := t.TempDir()
 	var out, errOut bytes.Buffer
-	if code := run([]string{"run", "-backend", "cpu", "-n", "200", "-t", "20", "-out", good}, &out, &errOut); code != 0 {
+	if code := run([]string{"run", "-backend", "cpu", "-set", "size=200", "-t", "20", "-out", good}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	meta, err := os.ReadFile(filepath.Join(good, "metadata.json"))

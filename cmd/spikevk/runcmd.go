@@ -3,48 +3,151 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/spikevk/spikevk"
+	"github.com/spikevk/spikevk/examples"
+	"github.com/spikevk/spikevk/netfile"
 	"github.com/spikevk/spikevk/viz/window"
 )
 
-// runCmd runs the embedded default network: the COBA benchmark (Brette et
-// al. 2007) on the best backend, and prints its summary.
+// netFlags are the flags of the commands that build a network file.
+type netFlags struct {
+	sets setList
+}
+
+func (f *netFlags) register(fs *flag.FlagSet) {
+	fs.Var(&f.sets, "set", "override a value of the network file, as path=value (repeatable): -set afferents.rate=4*Hz, -set size=8000, -set exc.w=8*nS")
+}
+
+// setList collects -set flags.
+type setList [][2]string
+
+func (s *setList) String() string { return fmt.Sprint(*s) }
+
+func (s *setList) Set(v string) error {
+	path, value, ok := strings.Cut(v, "=")
+	if !ok || path == "" || value == "" {
+		return fmt.Errorf("%q is not path=value", v)
+	}
+	*s = append(*s, [2]string{path, value})
+	return nil
+}
+
+// load reads the network file path (empty: the default network) and
+// applies the -set flags.
+func (f *netFlags) load(path string) (*netfile.File, error) {
+	var file *netfile.File
+	var err error
+	if path == "" {
+		file, err = netfile.Parse("default network (spikevk run -print-default)", examples.COBA)
+	} else {
+		file, err = netfile.Load(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range f.sets {
+		if err := file.Set(s[0], s[1]); err != nil {
+			return nil, err
+		}
+	}
+	return file, nil
+}
+
+// parseArgs parses flags before and after the one file argument, which it
+// returns ("" when there is none).
+func parseArgs(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if fs.NArg() == 0 {
+		return "", nil
+	}
+	file := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		return "", err
+	}
+	if fs.NArg() > 0 {
+		return "", fmt.Errorf("%s: unexpected arguments %q after the file %s", fs.Name(), fs.Args(), file)
+	}
+	return file, nil
+}
+
+// flagErr maps a flag parse error to what run returns: -h is a success,
+// other errors were printed by the flag set.
+func flagErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	}
+	if strings.Contains(err.Error(), "unexpected arguments") {
+		return err
+	}
+	return errReported
+}
+
+// runCmd runs a network file, or the embedded default network: the COBA
+// benchmark (Brette et al. 2007) on the best backend, and prints its
+// summary.
 func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	backend := fs.String("backend", "auto", "auto (best Vulkan device, else the CPU reference), vulkan or cpu")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: spikevk run [NET.yaml] [flags]\n\nruns a network file (without one, the default COBA network) and prints its summary\n\nflags:")
+		fs.PrintDefaults()
+	}
+	backend := fs.String("backend", "", "auto (best Vulkan device, else the CPU reference), vulkan or cpu; default: the file's, else auto")
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
-	size := fs.Int("n", 4000, "neurons (4/5 excitatory)")
-	p := fs.Float64("p", 0.02, "connection probability")
-	duration := fs.Float64("t", 1000, "biological time in ms")
-	seed := fs.Uint64("seed", 1, "random seed")
-	out := fs.String("out", "spikevk-out", "output folder for the spikes and metadata.json, written during the run and at its end (empty: none)")
+	duration := fs.Float64("t", 0, "biological time in ms instead of the file's duration")
+	out := fs.String("out", "spikevk-out", "output folder for the recordings and metadata.json, written during the run and at its end (empty: none)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	plot := fs.Bool("plot", false, "write the standard figures (spikevk plot) into the -out folder after the run")
+	printDefault := fs.Bool("print-default", false, "print the default network file and exit")
+	sweep := fs.String("sweep", "", "run one network per value and print one table, as path=v1,v2,...: -sweep 'gap.g_c=0,0.05,0.2*nS' (a unit on the last value applies to all)")
+	var nf netFlags
+	nf.register(fs)
 	var win windowFlags
 	win.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return errReported
+	path, err := parseArgs(fs, args)
+	if err != nil {
+		return flagErr(err)
+	}
+	if *printDefault {
+		_, err := stdout.Write(examples.COBA)
+		return err
 	}
 	if err := win.check(fs); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("run: unexpected arguments %q (the default network takes flags only)", fs.Args())
-	}
 	if *plot && *out == "" {
 		return fmt.Errorf("run: -plot draws the files of -out, which is empty")
 	}
-	net := spikevk.COBA(spikevk.Config{Seed: *seed, Backend: *backend, Device: *device}, *size, *p)
+	cfg := spikevk.Config{Backend: *backend, Device: *device}
+	if *sweep != "" {
+		if win.open || *plot {
+			return fmt.Errorf("run: -sweep runs several networks; -window and -plot show one")
+		}
+		return runSweep(path, *sweep, nf, cfg, *duration, *out, *asJSON, stdout, stderr)
+	}
+	file, err := nf.load(path)
+	if err != nil {
+		return err
+	}
+	net, err := file.Build(cfg)
+	if err != nil {
+		return err
+	}
 	defer net.Close()
-	net.SpikeMonitor(net.GroupByName("neurons"))
+	if err := setDuration(net, *duration); err != nil {
+		return err
+	}
 	if *out != "" {
 		net.Record(*out)
 	}
@@ -52,15 +155,17 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	var runErr error
 	if win.open {
-		all, ne := net.GroupByName("neurons"), *size*4/5
-		w, err := runWindow(ctx, net, win, *duration, []window.Band{{Name: "E", Group: all.Slice(0, ne)}, {Name: "I", Group: all.Slice(ne, *size)}})
+		if len(net.Schedule) > 1 {
+			return fmt.Errorf("run: -window runs one segment; the file has a schedule of %d", len(net.Schedule))
+		}
+		w, err := runWindow(ctx, net.Network, title(net, path), win, net.Duration(), bands(net))
 		if w == nil {
 			return err
 		}
 		defer w.Close()
 		runErr = err
 	} else {
-		runErr = net.Run(ctx, *duration)
+		runErr = net.Run(ctx)
 	}
 	for _, w := range net.Warnings() {
 		fmt.Fprintln(stderr, "warning:", w)
@@ -68,22 +173,18 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if runErr != nil && net.Summary().Time == 0 {
 		return runErr
 	}
-	var files []string
-	if *out != "" {
-		files = append(files, filepath.Join(*out, "spikes_neurons.npz"))
-	}
+	files := spikeFiles(net, *out)
 	s := net.Summary()
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(struct {
+		if err := json.NewEncoder(stdout).Encode(struct {
 			Network string `json:"network"`
 			spikevk.Summary
 			Files []string `json:"files"`
-		}{"coba", s, files}); err != nil {
+		}{title(net, path), s, files}); err != nil {
 			return err
 		}
 	} else {
-		printSummary(stdout, fmt.Sprintf("COBA network (Brette et al. 2007): %d neurons, p = %g", *size, *p), s, files)
+		printSummary(stdout, headline(net, path), s, files)
 	}
 	if *plot {
 		names := stdout
@@ -95,6 +196,72 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return runErr
+}
+
+// setDuration makes a one-segment schedule last ms (0: as the file says).
+func setDuration(net *netfile.Network, ms float64) error {
+	switch {
+	case ms == 0:
+		return nil
+	case !(ms > 0):
+		return fmt.Errorf("run: -t %g: the duration must be positive", ms)
+	case len(net.Schedule) > 1:
+		return fmt.Errorf("run: -t: the file has a schedule of %d segments (%g ms); change it in the file", len(net.Schedule), net.Duration())
+	}
+	net.Schedule[0].Duration = ms
+	return nil
+}
+
+// title names the network: its name in the file, else the file's name.
+func title(net *netfile.Network, path string) string {
+	if net.Name != "" {
+		return net.Name
+	}
+	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+}
+
+// headline is the first line of the summary table.
+func headline(net *netfile.Network, path string) string {
+	n := 0
+	for _, g := range net.Groups() {
+		n += g.N()
+	}
+	line := fmt.Sprintf("%s: %d neurons", title(net, path), n)
+	if d, _, _ := strings.Cut(strings.TrimSpace(net.Description), "\n"); d != "" {
+		line += "\n" + d
+	}
+	return line
+}
+
+// bands are the rows of the window: the named subgroups, or the groups
+// when there are none.
+func bands(net *netfile.Network) []window.Band {
+	groups := net.Subgroups()
+	if len(groups) == 0 {
+		groups = net.Groups()
+	}
+	var out []window.Band
+	for _, g := range groups {
+		out = append(out, window.Band{Name: g.Name(), Group: g})
+	}
+	return out
+}
+
+// spikeFiles lists the spike files Record writes into dir.
+func spikeFiles(net *netfile.Network, dir string) []string {
+	if dir == "" {
+		return nil
+	}
+	var files []string
+	seen := map[string]int{}
+	for _, g := range net.Spikes {
+		name := "spikes_" + g.Name()
+		if seen[name]++; seen[name] > 1 {
+			name += fmt.Sprintf("_%d", seen[name])
+		}
+		files = append(files, filepath.Join(dir, name+".npz"))
+	}
+	return files
 }
 
 // printSummary prints a run's summary as a table.

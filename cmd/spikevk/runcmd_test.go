@@ -21,7 +21,7 @@ func TestRunCommand(t *testing.T) {
 			}
 			dir := t.TempDir()
 			var out, errOut bytes.Buffer
-			args := []string{"run", "-backend", backend, "-n", "500", "-p", "0.1", "-t", "100", "-out", dir, "-json"}
+			args := []string{"run", "-backend", backend, "-set", "size=500", "-set", "p=0.1", "-t", "100", "-out", dir, "-json"}
 			if code := run(args, &out, &errOut); code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut.String())
 			}
@@ -41,7 +41,8 @@ func TestRunCommand(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &s); err != nil {
 				t.Fatalf("%v:\n%s", err, out.String())
 			}
-			if s.Network != "coba" || s.Backend != backend || s.Time != 100 || s.Synapses == 0 || len(s.Groups) != 1 || s.Groups[0].N != 500 {
+			if s.Network != "coba" || s.Backend != backend || s.Time != 100 || s.Synapses == 0 || len(s.Groups) != 3 || s.Groups[0].N != 500 ||
+				s.Groups[1].Name != "E" || s.Groups[1].N != 400 || s.Groups[2].Name != "I" || s.Groups[1].Spikes+s.Groups[2].Spikes != s.Groups[0].Spikes {
 				t.Errorf("summary %+v", s)
 			}
 			path := filepath.Join(dir, "spikes_neurons.npz")

@@ -108,8 +108,8 @@ func parseKnob(s string) (knobSpec, error) {
 }
 
 // runWindow runs net for duration ms in the live window, showing bands.
-func runWindow(ctx context.Context, net *spikevk.Network, f windowFlags, duration float64, bands []window.Band) (*window.Window, error) {
-	opts := window.Options{Title: "spikevk: COBA", Span: f.span, Speed: f.speed, Screenshot: f.screenshot, Bands: bands}
+func runWindow(ctx context.Context, net *spikevk.Network, title string, f windowFlags, duration float64, bands []window.Band) (*window.Window, error) {
+	opts := window.Options{Title: "spikevk: " + title, Span: f.span, Speed: f.speed, Screenshot: f.screenshot, Bands: bands}
 	for _, k := range f.knobs {
 		knob, err := net.KnobByName(k.path)
 		if err != nil {
