@@ -174,13 +174,23 @@ func (g *Group) SetAt(variable, expr string, at syntax.Pos) *Group {
 // SetArray gives a variable one value per neuron of g, in unit (such as
 // "mV", or "1" for a number).
 func (g *Group) SetArray(variable string, values []float64, unit string) *Group {
+	return g.SetArrayAt(variable, values, unit, syntax.Pos{})
+}
+
+// SetArrayAt is SetArray for values a file names at the position at,
+// which errors about them name.
+func (g *Group) SetArrayAt(variable string, values []float64, unit string, at syntax.Pos) *Group {
 	if len(values) != g.N() {
+		if at.Line > 0 {
+			g.net.fail("%s: %s: %d values of %s for %d neurons", at, g, len(values), variable, g.N())
+			return g
+		}
 		g.net.fail("%s: %d values of %s for %d neurons", g, len(values), variable, g.N())
 		return g
 	}
 	if g.net.building(fmt.Sprintf("%s: set %s", g, variable)) {
 		d := g.net.desc.Groups[g.index]
-		d.Values = append(d.Values, host.Value{Var: variable, Lo: g.lo, Hi: g.hi, Array: values, Unit: unit})
+		d.Values = append(d.Values, host.Value{Var: variable, Lo: g.lo, Hi: g.hi, Array: values, Unit: unit, At: at})
 	}
 	return g
 }

@@ -128,8 +128,14 @@ func (p *Projection) SetAt(variable, expr string, at syntax.Pos) *Projection {
 // SetArray gives a synapse variable one value per synapse, in unit, in the
 // order of Synapses.
 func (p *Projection) SetArray(variable string, values []float64, unit string) *Projection {
+	return p.SetArrayAt(variable, values, unit, syntax.Pos{})
+}
+
+// SetArrayAt is SetArray for values a file names at the position at,
+// which errors about them name.
+func (p *Projection) SetArrayAt(variable string, values []float64, unit string, at syntax.Pos) *Projection {
 	if p.net.building(fmt.Sprintf("projection %q: set %s", p.Name(), variable)) {
-		p.desc().Values = append(p.desc().Values, host.Value{Var: variable, Array: values, Unit: unit})
+		p.desc().Values = append(p.desc().Values, host.Value{Var: variable, Array: values, Unit: unit, At: at})
 	}
 	return p
 }

@@ -74,13 +74,16 @@ type builder struct {
 	net *spikevk.Network
 	out *Network
 	dt  float64
+	// poisson holds the names of the Poisson groups, whose rate is the
+	// parameter rates.
+	poisson map[string]bool
 }
 
 // Build builds the network of f with cfg's backend, device and progress
 // writer; the file gives the time step, the seed and, when cfg names no
 // backend, the backend. Nothing runs: the first Run draws the synapses.
 func (f *File) Build(cfg spikevk.Config) (*Network, error) {
-	b := &builder{f: f, sc: &scope{consts: map[string]constant{}}, out: &Network{}}
+	b := &builder{f: f, sc: &scope{consts: map[string]constant{}}, out: &Network{}, poisson: map[string]bool{}}
 	top := map[string]*yaml.Node{}
 	if err := f.fields(f.root, "a network file", topKeys, func(key string, _, v *yaml.Node) error {
 		top[key] = v
@@ -306,6 +309,7 @@ func (b *builder) group(name string, key, n *yaml.Node) error {
 			return err
 		}
 		g = b.net.PoissonGroup(name, size, rate)
+		b.poisson[name] = true
 	case keys["spikes"] != nil:
 		if err := b.only(keys, what, "a spike generator (spikes)", "n", "spikes"); err != nil {
 			return err
@@ -434,7 +438,7 @@ func (b *builder) values(g *spikevk.Group, n *yaml.Node, what string) error {
 			if err != nil {
 				return err
 			}
-			g.SetArray(variable, values, unit)
+			g.SetArrayAt(variable, values, unit, b.f.pos(v))
 			return b.apiErr(k)
 		}
 		expr, at, err := b.expr(v, what+": set "+variable)

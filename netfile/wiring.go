@@ -154,7 +154,7 @@ func (b *builder) projection(name string, key, n *yaml.Node) error {
 				if err != nil {
 					return err
 				}
-				p.SetArray(variable, values, unit)
+				p.SetArrayAt(variable, values, unit, b.f.pos(v))
 				return b.apiErr(k)
 			}
 			expr, at, err := b.expr(v, what+": set "+variable)
@@ -436,6 +436,9 @@ func (b *builder) schedule(n, duration *yaml.Node) error {
 				group := b.net.GroupByName(g)
 				if !ok || group == nil {
 					return b.f.errorf(pk, "%s: %q is not group.parameter%s", what, path, suggestion(g, b.groupNames()))
+				}
+				if param == "rate" && b.poisson[group.Name()] {
+					param = "rates"
 				}
 				knob := group.Knob(param)
 				if err := b.apiErr(pk); err != nil {
