@@ -53,7 +53,9 @@ func Compile(net *Network) (*Compiled, error) {
 		c.Plan.Groups = append(c.Plan.Groups, gp)
 		c.Models = append(c.Models, m)
 		for _, w := range m.Warnings {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("group %q: %s", g.Name, w))
+			if !dropped(g, m, w) {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("group %q: %s", g.Name, w))
+			}
 		}
 	}
 	for _, p := range net.Projections {
@@ -88,6 +90,35 @@ func Compile(net *Network) (*Compiled, error) {
 		}
 	}
 	return c, nil
+}
+
+// dropped reports whether a warning of a group's model does not apply to
+// the group: a parameter without a default (which compileGroup rejects
+// unless the group sets it), and a state without an initial value that
+// the group sets or whose model is written in place (equations without a
+// name, where states start at 0 as in Brian2).
+func dropped(g *Group, m *models.Model, w models.Warning) bool {
+	switch {
+	case w.Unset == "":
+		return false
+	case slices.ContainsFunc(m.Neuron.Params, func(v models.Var) bool { return v.Name == w.Unset }):
+		return true
+	}
+	return g.Model.Name == "" || setsAll(g, w.Unset)
+}
+
+// setsAll reports whether the values of g give variable a value in every
+// neuron.
+func setsAll(g *Group, variable string) bool {
+	covered := make([]bool, g.N)
+	for _, v := range g.Values {
+		if v.Var == variable {
+			for i := max(v.Lo, 0); i < min(v.Hi, g.N); i++ {
+				covered[i] = true
+			}
+		}
+	}
+	return !slices.Contains(covered, false)
 }
 
 func unique(seen map[string]string, name, what string) error {

@@ -23,6 +23,9 @@ type Model struct {
 type Warning struct {
 	Pos syntax.Pos
 	Msg string
+	// Unset names the variable of a warning that it has no default or
+	// initial value, which a network that sets it can drop.
+	Unset string
 }
 
 func (w Warning) String() string { return w.Pos.String() + ": warning: " + w.Msg }
@@ -62,11 +65,13 @@ func CheckSeries(f *File, dt float64, series map[string]TimeSeries) (*Model, err
 	for _, v := range n.Params {
 		if _, ok := m.Defaults[v.Name]; !ok {
 			m.warn(v.Pos, "parameter %s has no default: every group must set it", v.Name)
+			m.Warnings[len(m.Warnings)-1].Unset = v.Name
 		}
 	}
 	for _, v := range n.States {
 		if _, ok := m.Initial[v.Name]; !ok {
 			m.warn(v.Pos, "state variable %s has no initial value and starts at 0", v.Name)
+			m.Warnings[len(m.Warnings)-1].Unset = v.Name
 			m.Initial[v.Name] = 0
 		}
 	}

@@ -1,0 +1,48 @@
+package spikevk_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spikevk/spikevk"
+)
+
+// TestModelWarningsInNetworks checks that a network drops the warnings of
+// its models that do not apply to it: parameters without a default that
+// the group sets, and states without an initial value in equations written
+// in place (which start at 0, as in Brian2) or that the group sets. A model
+// file with a name keeps the warning for a state nobody sets.
+func TestModelWarningsInNetworks(t *testing.T) {
+	eqs := "dv/dt = (E_L - v)/tau : volt\ndx/dt = -x/tau : 1\nE_L : volt\ntau : second"
+	file := filepath.Join(t.TempDir(), "m.yaml")
+	if err := os.WriteFile(file, []byte("name: m\nequations: |\n  "+strings.ReplaceAll(eqs, "\n", "\n  ")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		model spikevk.Model
+		set   []string
+		want  string // a warning; empty: none
+	}{
+		{"equations", spikevk.Equations{Equations: eqs}.Model(), []string{"E_L", "tau"}, ""},
+		{"named file, states set", spikevk.LoadModel(file), []string{"E_L", "tau", "v", "x"}, ""},
+		{"named file, x unset", spikevk.LoadModel(file), []string{"E_L", "tau", "v"}, "state variable x has no initial value"},
+	} {
+		net := spikevk.New(spikevk.Config{Backend: "cpu"})
+		g := net.Group("g", 4, tt.model)
+		for _, v := range tt.set {
+			g.Set(v, map[string]string{"E_L": "-65*mV", "tau": "10*ms", "v": "-65*mV", "x": "1"}[v])
+		}
+		if err := net.Run(context.Background(), 0); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got := strings.Join(net.Warnings(), "\n")
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: warnings %q, want %q", tt.name, got, tt.want)
+		}
+		net.Close()
+	}
+}
