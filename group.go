@@ -147,6 +147,26 @@ func (g *Group) Slice(lo, hi int) *Group {
 	return &Group{net: g.net, index: g.index, lo: g.lo + lo, hi: g.lo + hi}
 }
 
+// Label names g as files and summaries do: its name, or "name[lo:hi]"
+// for a slice that Network.Subgroup did not name.
+func (g *Group) Label() string {
+	if g.label != "" || g.lo == 0 && g.hi == g.net.desc.Groups[g.index].N {
+		return g.Name()
+	}
+	return fmt.Sprintf("%s[%d:%d]", g.Name(), g.lo, g.hi)
+}
+
+// rangeLabel is the Label of the neurons r of n: a named subgroup's name
+// when one covers exactly r.
+func (n *Network) rangeLabel(r host.Range) string {
+	for _, s := range n.subgroups {
+		if s.index == r.Group && s.lo == r.Lo && s.hi == r.Hi {
+			return s.label
+		}
+	}
+	return (&Group{net: n, index: r.Group, lo: r.Lo, hi: r.Hi}).Label()
+}
+
 func (g *Group) String() string {
 	if g.label != "" || g.lo == 0 && g.hi == g.net.desc.Groups[g.index].N {
 		return fmt.Sprintf("group %q", g.Name())

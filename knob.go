@@ -75,12 +75,7 @@ func (g *Group) declareKnob(name string) (*Knob, error) {
 
 // Name is "group.param", or "group[lo:hi].param" for a subgroup that
 // Network.Subgroup did not name.
-func (k *Knob) Name() string {
-	if k.g.label != "" || k.g.lo == 0 && k.g.hi == k.g.net.desc.Groups[k.g.index].N {
-		return k.g.Name() + "." + k.param
-	}
-	return fmt.Sprintf("%s[%d:%d].%s", k.g.Name(), k.g.lo, k.g.hi, k.param)
-}
+func (k *Knob) Name() string { return k.g.Label() + "." + k.param }
 
 // Value is the last value given to Set (or restored with a checkpoint), as
 // given; "" until then: the value the network was built with.

@@ -27,6 +27,7 @@ type simulation struct {
 	events   []uint64 // synapses leaving each neuron, per group, summed over projections
 
 	buildTime, wall time.Duration
+	running         time.Time // the start of the Run in progress; zero: none
 	nEvents         uint64
 	progress        *progress
 	out             *writer          // nil without Network.Record
@@ -95,7 +96,8 @@ func build(n *Network) (*simulation, error) {
 
 // openBackend opens the backend the configuration asks for, the Vulkan one
 // on shared, with tap, when it is set (Network.ShareDevice); "auto" falls
-// back to the CPU reference when no Vulkan device opens.
+// back to the CPU reference when no Vulkan device opens, unless a device
+// was asked for by name or index: then not finding it is an error.
 func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, error) {
 	switch strings.ToLower(cfg.Backend) {
 	case "cpu":
@@ -117,8 +119,12 @@ func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, err
 		}
 		return b, nil
 	case "", "auto":
-		if b, err := gpu.New(gpu.Options{Device: cfg.Device}); err == nil {
+		b, err := gpu.New(gpu.Options{Device: cfg.Device})
+		switch {
+		case err == nil:
 			return b, nil
+		case cfg.Device != "":
+			return nil, fmt.Errorf("device %q: %w", cfg.Device, err)
 		}
 		return cpu.New(cpu.Options{}), nil
 	}
@@ -127,7 +133,8 @@ func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, err
 
 func (s *simulation) run(ctx context.Context, steps uint32) error {
 	start := time.Now()
-	defer func() { s.wall += time.Since(start) }()
+	s.running = start
+	defer func() { s.wall += time.Since(start); s.running = time.Time{} }()
 	first := s.step
 	if s.fault != nil {
 		return fmt.Errorf("run: the simulation stopped at a fault: %w", s.fault)

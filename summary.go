@@ -6,12 +6,15 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spikevk/spikevk/host"
 )
 
 // Summary describes a simulation so far.
 type Summary struct {
+	Seed           uint64  `json:"seed"`
+	Neurons        int     `json:"neurons"` // in all groups
 	Backend        string  `json:"backend"`
 	Device         string  `json:"device"`
 	DT             float64 `json:"dt_ms"`
@@ -24,9 +27,22 @@ type Summary struct {
 	// SynapseBytes is the memory of the synapses: row pointers, targets,
 	// per-synapse delays and the per-synapse variables that are not one
 	// constant.
-	SynapseBytes int64          `json:"synapse_bytes"`
-	Stats        host.Stats     `json:"backend_stats"`
-	Groups       []GroupSummary `json:"groups"`
+	SynapseBytes int64               `json:"synapse_bytes"`
+	Stats        host.Stats          `json:"backend_stats"`
+	Groups       []GroupSummary      `json:"groups"`
+	Projections  []ProjectionSummary `json:"projections"`
+}
+
+// ProjectionSummary describes one projection: its groups (as
+// Group.Label names them), rule and synapses.
+type ProjectionSummary struct {
+	Name     string  `json:"name"`
+	Pre      string  `json:"pre"`
+	Post     string  `json:"post"`
+	Rule     string  `json:"rule"`        // all_to_all, fixed_probability, …
+	P        float64 `json:"p,omitempty"` // fixed_probability
+	K        int     `json:"k,omitempty"` // fixed_indegree, fixed_outdegree, fixed_total
+	Synapses int     `json:"synapses"`
 }
 
 // GroupSummary describes the activity of one group.
@@ -58,16 +74,35 @@ func (g GroupSummary) MarshalJSON() ([]byte, error) {
 func (n *Network) Summary() Summary {
 	s := n.sim
 	if s == nil {
-		return Summary{DT: n.cfg.DT}
+		return Summary{Seed: n.cfg.Seed, DT: n.cfg.DT}
 	}
-	sum := Summary{Backend: s.backend.Name(), Device: s.backend.Device(), DT: n.cfg.DT,
-		Time: float64(s.step) * n.cfg.DT, Build: s.buildTime.Seconds(), Wall: s.wall.Seconds(), Events: s.nEvents}
+	wall := s.wall
+	if !s.running.IsZero() {
+		wall += time.Since(s.running)
+	}
+	sum := Summary{Seed: n.cfg.Seed, Backend: s.backend.Name(), Device: s.backend.Device(), DT: n.cfg.DT,
+		Time: float64(s.step) * n.cfg.DT, Build: s.buildTime.Seconds(), Wall: wall.Seconds(), Events: s.nEvents}
 	if sum.Time > 0 {
 		sum.RealTimeFactor = sum.Wall / (sum.Time / 1000)
 	}
-	for _, p := range s.compiled.Plan.Projections {
+	for k, p := range s.compiled.Plan.Projections {
 		sum.Synapses += p.Synapses()
 		sum.SynapseBytes += p.Bytes()
+		d := n.desc.Projections[k]
+		if strings.Contains(d.Name, "_poissoninput_") {
+			continue // PoissonInput's own projection
+		}
+		ps := ProjectionSummary{Name: d.Name, Pre: n.rangeLabel(d.Pre), Post: n.rangeLabel(d.Post), Rule: d.Conn.Rule.String(), Synapses: p.Synapses()}
+		switch d.Conn.Rule {
+		case host.FixedProbability:
+			ps.P = d.Conn.P
+		case host.FixedInDegree, host.FixedOutDegree, host.FixedTotal:
+			ps.K = d.Conn.K
+		}
+		sum.Projections = append(sum.Projections, ps)
+	}
+	for _, g := range n.desc.Groups {
+		sum.Neurons += g.N
 	}
 	sum.Stats = s.backend.Stats()
 	for gi, g := range s.compiled.Plan.Groups {
@@ -108,7 +143,8 @@ func (st *groupStats) summary(name string, lo, hi int, timeMs float64) GroupSumm
 func (s Summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "backend %s on %s\n", s.Backend, s.Device)
-	fmt.Fprintf(&b, "%d synapses, dt %g ms, %g ms simulated\n\n", s.Synapses, s.DT, s.Time)
+	fmt.Fprintf(&b, "%d neurons, %d synapses in %d projections, seed %d, dt %g ms, %g ms simulated\n\n",
+		s.Neurons, s.Synapses, len(s.Projections), s.Seed, s.DT, s.Time)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "group\tneurons\tspikes\trate (Hz)\tCV of ISI\t")
 	for _, g := range s.Groups {

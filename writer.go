@@ -100,7 +100,7 @@ func newWriter(dir string, monitors []monitor) (*writer, error) {
 
 // write rewrites every file from what the monitors of n hold.
 func (w *writer) write(n *Network) error {
-	meta := metadata{Spikevk: version(), Go: runtime.Version(), Seed: n.cfg.Seed, DT: n.cfg.DT, Summary: n.Summary()}
+	meta := metadata{Spikevk: Version(), Go: runtime.Version(), Seed: n.cfg.Seed, DT: n.cfg.DT, Summary: n.Summary()}
 	meta.Backend, meta.Device = meta.Summary.Backend, meta.Summary.Device
 	for k, m := range n.monitors {
 		f, err := m.writeFile(w.files[k], n.cfg.DT)
@@ -137,7 +137,7 @@ type metadata struct {
 type fileMeta struct {
 	File  string `json:"file"`
 	Kind  string `json:"kind"`  // "spikes", "state" or "rate"
-	Group string `json:"group"` // the monitored group, as Group.String names it
+	Group string `json:"group"` // the monitored group, as Group.Label names it: E, neurons[0:100]
 	// Name, N and Offset place the monitored group: the name of its whole
 	// group, its number of neurons and the index in the whole group of its
 	// first neuron (0 unless it is a subgroup), so that a raster of several
@@ -152,11 +152,12 @@ type fileMeta struct {
 
 // groupMeta is the description of a file of kind recorded from g.
 func groupMeta(kind string, g *Group) fileMeta {
-	return fileMeta{Kind: kind, Group: g.String(), Name: g.whole(), N: g.N(), Offset: g.Offset()}
+	return fileMeta{Kind: kind, Group: g.Label(), Name: g.whole(), N: g.N(), Offset: g.Offset()}
 }
 
-// version is the version of the spikevk module in this binary.
-func version() string {
+// Version is the version of the spikevk module in this binary: a tag, a
+// pseudo-version, or "(devel)" in a build from a work tree.
+func Version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"

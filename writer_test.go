@@ -116,9 +116,9 @@ func TestMetadataGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []fileMeta{
-		{File: "spikes_P.npz", Kind: "spikes", Group: `group "P"[0:80]`, Name: "P", N: 80},
-		{File: "spikes_P_2.npz", Kind: "spikes", Group: `group "P"[80:100]`, Name: "P", N: 20, Offset: 80},
-		{File: "rate_P.npz", Kind: "rate", Group: `group "P"`, Name: "P", N: 100},
+		{File: "spikes_P.npz", Kind: "spikes", Group: "P[0:80]", Name: "P", N: 80},
+		{File: "spikes_P_2.npz", Kind: "spikes", Group: "P[80:100]", Name: "P", N: 20, Offset: 80},
+		{File: "rate_P.npz", Kind: "rate", Group: "P", Name: "P", N: 100},
 	}
 	if len(meta.Files) != len(want) {
 		t.Fatalf("metadata.json:\n%s", data)

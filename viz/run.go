@@ -115,13 +115,14 @@ func LoadRun(dir string) (*Run, error) {
 // whole group, name[lo:hi] for a subgroup (from metadata's `group "E"` or
 // `group "E"[0:80]`).
 func displayName(group, name string) string {
-	s := strings.TrimPrefix(group, "group ")
-	if q, err := strconv.QuotedPrefix(s); err == nil {
-		if u, err := strconv.Unquote(q); err == nil {
-			return u + s[len(q):]
+	if s, old := strings.CutPrefix(group, "group "); old { // metadata of spikevk before Group.Label
+		if q, err := strconv.QuotedPrefix(s); err == nil {
+			if u, err := strconv.Unquote(q); err == nil {
+				return u + s[len(q):]
+			}
 		}
 	}
-	if name != "" {
+	if group == "" || strings.HasPrefix(group, "group ") {
 		return name
 	}
 	return group

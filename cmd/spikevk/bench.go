@@ -49,6 +49,10 @@ type benchRow struct {
 func bench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: spikevk bench [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json]\n\ntimes COBA with 80 synapses per neuron at each size on each backend, and on Brian2's C++ standalone mode\n\nflags:")
+		fs.PrintDefaults()
+	}
 	sizes := fs.String("n", "4000,16000,64000,256000", "network sizes")
 	backends := fs.String("backend", "cpu,vulkan", "backends to time")
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
@@ -56,8 +60,11 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	budget := fs.Duration("budget", 2*time.Minute, "wall time allowed per run: a slower configuration simulates less time (see time_ms)")
 	brian := fs.String("brian2", "auto", "time Brian2's C++ standalone mode: auto (when installed), yes or no")
 	asJSON := fs.Bool("json", false, "print the rows as JSON")
-	if err := fs.Parse(args); err != nil {
-		return errReported
+	if rest, err := parseAll(fs, args); err != nil || len(rest) > 0 {
+		if err != nil {
+			return flagErr(err)
+		}
+		return fmt.Errorf("bench: unexpected arguments %q", rest)
 	}
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {

@@ -20,6 +20,10 @@ func TestExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	coba := filepath.Join("..", "..", "examples", "coba", "coba.yaml")
+	model := filepath.Join(dir, "my_lif.yaml")
+	if err := os.WriteFile(model, []byte("name: my_lif\nsummary: a leaky neuron\nequations: |\n  dv/dt = -v/tau : volt\n  tau : second\nparameters:\n  tau: {value: 10*ms, doc: time constant}\ninitial:\n  v: 0*mV\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		code int
@@ -37,6 +41,18 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"run", filepath.Join(dir, "nope.yaml")}, 1, "no such file"},
 		{[]string{"run", coba, "-t", "-5"}, 1, "-t -5: the duration must be positive"},
 		{[]string{"run", "-sweep", "size"}, 1, `-sweep "size" is not path=v1,v2,...`},
+		{[]string{"run", "-dt", "-1"}, 1, "-dt -1: the time step must be positive"},
+		{[]string{"check", coba, "-dt", "0.05", "-set", "size=100"}, 0, "100 neurons"},
+		{[]string{"run", "-backend", "auto", "-device", "no-such-device", "-t", "1", "-out", ""}, 1, `device "no-such-device"`},
+		{[]string{"models", "-h"}, 0, "usage: spikevk models"},
+		{[]string{"devices", "-h"}, 0, "usage: spikevk devices"},
+		{[]string{"plot", "-h"}, 0, "usage: spikevk plot"},
+		{[]string{"bench", "-h"}, 0, "-brian2"},
+		{[]string{"smoke", "-h"}, 0, "-device"},
+		{[]string{"models", "check", model, "-dt", "0.05"}, 0, "is valid"},
+		{[]string{"models", "show", model}, 0, "leaky"},
+		{[]string{"models", "show", "nope_model"}, 1, "nope_model"},
+		{[]string{"version"}, 0, "spikevk "},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer

@@ -10,11 +10,21 @@ import (
 	"github.com/spikevk/spikevk/gpu/vk"
 )
 
-func devices(args []string, out io.Writer) error {
+func devices(args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: spikevk devices [-json]\n\nlists the Vulkan devices and their limits\n\nflags:")
+		fs.PrintDefaults()
+	}
 	asJSON := fs.Bool("json", false, "print the list as JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
+	rest, err := parseAll(fs, args)
+	if err != nil {
+		return flagErr(err)
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return errReported
 	}
 	devs, err := vk.Devices()
 	if err != nil {

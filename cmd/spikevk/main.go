@@ -2,8 +2,11 @@
 //
 // Usage:
 //
-//	spikevk run [-json] [-backend B] [-out DIR] [-plot] [-window [-screenshot PNG] [-trace G:I] [-knob 'G.P=LO..HI UNIT']]
-//	                             run the default network (COBA, 4,000 neurons, 1 s) and print its summary
+//	spikevk run [NET.yaml] [-json] [-backend B] [-t MS] [-dt MS] [-out DIR] [-plot] [-set PATH=VALUE] [-sweep PATH=V1,V2,...]
+//	            [-window [-screenshot PNG] [-trace G:I] [-knob 'G.P=LO..HI UNIT']]
+//	                             run a network file, or the default network (COBA, 4,000 neurons, 1 s), and print its summary
+//	spikevk check NET.yaml [-set PATH=VALUE]
+//	                             check a network file without running it
 //	spikevk plot [-format png|svg] DIR
 //	                             write the standard figures of a run folder into it
 //	spikevk bench [-n SIZES] [-backend LIST] [-brian2 auto|yes|no]
@@ -12,8 +15,9 @@
 //	spikevk smoke [-device D] [-n N]
 //	                             run a smoke kernel on a device and check it against the CPU
 //	spikevk models               list the built-in neuron models
-//	spikevk models show NAME     print a built-in model's documentation
+//	spikevk models show NAME     print a built-in model's (or a model file's) documentation
 //	spikevk models check FILE    check a model file and print its errors and warnings
+//	spikevk version              print the version
 //
 // The device is chosen by index or name substring (-device, or
 // $SPIKEVK_DEVICE); by default the best one (discrete GPU, integrated GPU,
@@ -24,6 +28,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+
+	"github.com/spikevk/spikevk"
 )
 
 func main() {
@@ -33,13 +40,18 @@ func main() {
 const usage = `usage: spikevk <command> [flags]
 
 commands:
-  run       run the default network (COBA, 4,000 neurons, 1 s) and write its spikes;
-            -window shows it live, -plot draws its figures
+  run       run a network file (NET.yaml), or the default network (COBA, 4,000 neurons, 1 s),
+            and write its recordings; -window shows it live, -plot draws its figures,
+            -set changes a value, -sweep runs one network per value
+  check     check a network file without running it: errors, warnings, size
   plot      write the standard figures of a run folder (raster, rates, traces, ISIs)
   bench     time COBA with 80 synapses per neuron on each backend and on Brian2
   devices   list Vulkan devices and their limits
   smoke     run a smoke kernel on a device and check it against the CPU
-  models    list the built-in models; models show NAME; models check FILE
+  models    list the built-in models; models show NAME|FILE; models check FILE
+  version   print spikevk's version
+
+spikevk <command> -h describes a command's flags.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -58,11 +70,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "bench":
 		err = bench(args[1:], stdout, stderr)
 	case "devices":
-		err = devices(args[1:], stdout)
+		err = devices(args[1:], stdout, stderr)
 	case "smoke":
-		err = smoke(args[1:], stdout)
+		err = smoke(args[1:], stdout, stderr)
 	case "models":
 		err = modelsCmd(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "spikevk %s %s %s/%s\n", spikevk.Version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return 0
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

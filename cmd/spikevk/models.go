@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spikevk/spikevk/models"
@@ -27,31 +28,74 @@ var errHelp = errors.New("help")
 func modelsCmd(args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
 	fs.SetOutput(errOut)
-	dt := fs.Float64("dt", 0.1, "time step in ms, for checks that depend on it")
-	if err := fs.Parse(args); err != nil {
-		return err
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: spikevk models [show NAME|FILE | check FILE] [-dt MS]\n\nlists the built-in neuron and synapse models, prints a model's documentation, or checks a model file\n\nflags:")
+		fs.PrintDefaults()
 	}
-	rest := fs.Args()
+	dt := fs.Float64("dt", 0.1, "time step in ms, for checks that depend on it")
+	rest, err := parseAll(fs, args)
+	if err != nil {
+		return flagErr(err)
+	}
 	switch {
 	case len(rest) == 0:
 		return listModels(out)
 	case rest[0] == "show" && len(rest) == 2:
-		if syn, err := models.BuiltinSynapse(rest[1]); err == nil {
-			return syn.WriteDoc(out)
-		}
-		f, err := models.Builtin(rest[1])
+		return showModel(rest[1], *dt, out)
+	case rest[0] == "check" && len(rest) == 2:
+		return checkModel(rest[1], *dt, out, errOut)
+	}
+	fs.Usage()
+	return errReported
+}
+
+// showModel prints the documentation of a built-in model, or of a model
+// file when name is a path.
+func showModel(name string, dt float64, out io.Writer) error {
+	if _, err := os.Stat(name); err == nil || isModelPath(name) {
+		data, err := os.ReadFile(name)
 		if err != nil {
 			return err
 		}
-		m, err := models.Check(f, *dt)
+		if isSynapseFile(data) {
+			syn, err := models.ParseSynapseFile(name, data)
+			if err != nil {
+				return err
+			}
+			return syn.WriteDoc(out)
+		}
+		f, err := models.ParseFile(name, data)
+		if err != nil {
+			return err
+		}
+		m, err := models.Check(f, dt)
 		if err != nil {
 			return err
 		}
 		return m.WriteDoc(out)
-	case rest[0] == "check" && len(rest) == 2:
-		return checkModel(rest[1], *dt, out, errOut)
 	}
-	return fmt.Errorf("usage: spikevk models [-dt MS] [show NAME | check FILE]")
+	if syn, err := models.BuiltinSynapse(name); err == nil {
+		return syn.WriteDoc(out)
+	}
+	f, err := models.Builtin(name)
+	if err != nil {
+		return err
+	}
+	m, err := models.Check(f, dt)
+	if err != nil {
+		return err
+	}
+	return m.WriteDoc(out)
+}
+
+func isModelPath(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator)
+}
+
+// isSynapseFile reports whether a model file's text is a synapse model's.
+func isSynapseFile(data []byte) bool {
+	var keys map[string]any
+	return yaml.Unmarshal(data, &keys) == nil && (keys["on_pre"] != nil || keys["on_post"] != nil)
 }
 
 func listModels(out io.Writer) error {
@@ -82,8 +126,7 @@ func checkModel(path string, dt float64, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var keys map[string]any
-	if yaml.Unmarshal(data, &keys) == nil && (keys["on_pre"] != nil || keys["on_post"] != nil) {
+	if isSynapseFile(data) {
 		syn, err := models.ParseSynapseFile(path, data)
 		if err != nil {
 			fmt.Fprintln(errOut, err)

@@ -17,14 +17,15 @@ func plotCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "usage: spikevk plot [-format png|svg] DIR\n\nwrites the standard figures of a run folder (spikevk run -out DIR) into it")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return errReported
+	rest, err := parseAll(fs, args)
+	if err != nil {
+		return flagErr(err)
 	}
-	if fs.NArg() != 1 {
+	if len(rest) != 1 {
 		fs.Usage()
 		return errReported
 	}
-	return plotRun(fs.Arg(0), *format, stdout)
+	return plotRun(rest[0], *format, stdout)
 }
 
 // plotRun writes the standard figures of the run folder dir and names them.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spikevk/spikevk"
@@ -21,9 +22,11 @@ import (
 // netFlags are the flags of the commands that build a network file.
 type netFlags struct {
 	sets setList
+	dt   float64
 }
 
 func (f *netFlags) register(fs *flag.FlagSet) {
+	fs.Float64Var(&f.dt, "dt", 0, "time step in ms instead of the file's dt")
 	fs.Var(&f.sets, "set", "override a value of the network file, as path=value (repeatable): -set afferents.rate=4*Hz, -set size=8000, -set exc.w=8*nS")
 }
 
@@ -54,7 +57,14 @@ func (f *netFlags) load(path string) (*netfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range f.sets {
+	sets := f.sets
+	if f.dt != 0 {
+		if !(f.dt > 0) {
+			return nil, fmt.Errorf("-dt %g: the time step must be positive", f.dt)
+		}
+		sets = append(setList{{"dt", strconv.FormatFloat(f.dt, 'g', -1, 64) + "*ms"}}, sets...)
+	}
+	for _, s := range sets {
 		if err := file.Set(s[0], s[1]); err != nil {
 			return nil, err
 		}
@@ -62,23 +72,35 @@ func (f *netFlags) load(path string) (*netfile.File, error) {
 	return file, nil
 }
 
+// parseAll parses flags anywhere among the arguments, and returns the
+// other arguments in order.
+func parseAll(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // parseArgs parses flags before and after the one file argument, which it
 // returns ("" when there is none).
 func parseArgs(fs *flag.FlagSet, args []string) (string, error) {
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseAll(fs, args)
+	switch {
+	case err != nil:
 		return "", err
-	}
-	if fs.NArg() == 0 {
+	case len(rest) == 0:
 		return "", nil
+	case len(rest) > 1:
+		return "", fmt.Errorf("%s: unexpected arguments %q after the file %s", fs.Name(), rest[1:], rest[0])
 	}
-	file := fs.Arg(0)
-	if err := fs.Parse(fs.Args()[1:]); err != nil {
-		return "", err
-	}
-	if fs.NArg() > 0 {
-		return "", fmt.Errorf("%s: unexpected arguments %q after the file %s", fs.Name(), fs.Args(), file)
-	}
-	return file, nil
+	return rest[0], nil
 }
 
 // flagErr maps a flag parse error to what run returns: -h is a success,

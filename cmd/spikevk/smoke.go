@@ -13,12 +13,20 @@ import (
 
 // smoke runs shaders/kernels/smoke.comp (y = a*x + scale*i) on a device and
 // checks every element against the same float32 operations in Go.
-func smoke(args []string, out io.Writer) error {
+func smoke(args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("smoke", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: spikevk smoke [-device D] [-n N]\n\nruns a smoke kernel (y = a*x + scale*i) on a Vulkan device and checks it against the CPU\n\nflags:")
+		fs.PrintDefaults()
+	}
 	device := fs.String("device", "", "device index or name substring (default: $SPIKEVK_DEVICE or the best device)")
 	n := fs.Int("n", 1<<20, "number of elements")
-	if err := fs.Parse(args); err != nil {
-		return err
+	if rest, err := parseAll(fs, args); err != nil || len(rest) > 0 {
+		if err != nil {
+			return flagErr(err)
+		}
+		return fmt.Errorf("smoke: unexpected arguments %q", rest)
 	}
 	if *n < 1 {
 		return fmt.Errorf("smoke: -n must be at least 1, got %d", *n)

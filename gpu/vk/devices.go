@@ -190,8 +190,9 @@ func versionString(v uint32) string {
 	return fmt.Sprintf("%d.%d.%d", v>>22, (v>>12)&0x3ff, v&0xfff)
 }
 
-// choose picks a device: by index or case-insensitive name substring when
-// want is not empty, else the first (best ranked) one.
+// choose picks a device: by index when want is a whole number, else by
+// case-insensitive name substring, when want is not empty; else the first
+// (best ranked) one. A number never matches a name ("5" is not "LLVM 15").
 func choose(devs []DeviceInfo, want string) (DeviceInfo, error) {
 	if len(devs) == 0 {
 		return DeviceInfo{}, ErrNoDevice
@@ -205,17 +206,22 @@ func choose(devs []DeviceInfo, want string) (DeviceInfo, error) {
 				return d, nil
 			}
 		}
+		return DeviceInfo{}, fmt.Errorf("vk: no device has index %d; devices: %s", i, deviceNames(devs))
 	}
 	for _, d := range devs {
 		if strings.Contains(strings.ToLower(d.Name), strings.ToLower(want)) {
 			return d, nil
 		}
 	}
+	return DeviceInfo{}, fmt.Errorf("vk: no device matches %q; devices: %s", want, deviceNames(devs))
+}
+
+func deviceNames(devs []DeviceInfo) string {
 	names := make([]string, len(devs))
 	for i, d := range devs {
 		names[i] = d.String()
 	}
-	return DeviceInfo{}, fmt.Errorf("vk: no device matches %q; devices: %s", want, strings.Join(names, "; "))
+	return strings.Join(names, "; ")
 }
 
 // MarshalText writes the kind as words, e.g. "discrete GPU".

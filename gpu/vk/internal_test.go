@@ -26,7 +26,8 @@ func TestChoose(t *testing.T) {
 		{"LLVMpipe", 0, ""},
 		{"h100", 1, ""},
 		{"radeon", 0, `no device matches "radeon"; devices: 1: NVIDIA H100`},
-		{"7", 0, `no device matches "7"`},
+		{"7", 0, `no device has index 7`},
+		{"15", 0, `no device has index 15`}, // not "LLVM 15"
 	} {
 		d, err := choose(devs, tc.want)
 		if tc.errPart != "" {
