@@ -152,13 +152,13 @@ func TestSTDPSong2000Figure(t *testing.T) {
 		for k, x := range w {
 			g[k] = float64(x) * 0.1e-9 // w_max = 0.1 nS
 		}
-		p, err := viz.WeightPlot(fmt.Sprintf("stdp at %g s", ms/1000), g, "S")
+		p, err := viz.WeightPlot(fmt.Sprintf("%g s", ms/1000), g, "S")
 		if err != nil {
 			t.Fatal(err)
 		}
 		plots = append(plots, p)
 	}
-	f := &viz.Figure{Rows: [][]*plot.Plot{plots}}
+	f := viz.Stack(plots)
 	if err := f.Save("stdp_song2000/weights.png"); err != nil {
 		t.Fatal(err)
 	}

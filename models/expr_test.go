@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -31,6 +32,9 @@ func TestCompileExpr(t *testing.T) {
 		{text: "int(E_L > V_th, 1)*mV", want: volt, errWant: "is a condition"},
 		{text: "abs(E_L > V_th)*mV", want: volt, errWant: "is a condition"},
 		{text: "E_X", want: volt, errWant: `unknown name "E_X"`},
+		{text: "2*pi*mV", want: volt, value: float32(2 * math.Pi)},
+		{text: "log(e)*mV + sin(pi/2)*mV", want: volt, value: 2},
+		{text: "int(i < inf)*mV", want: volt, inputs: []float32{0, 0, 3}, value: 1},
 	}
 	for _, tt := range tests {
 		p, err := CompileExpr(ExprSpec{Text: tt.text, Names: names, Want: tt.want, What: "test value"})

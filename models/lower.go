@@ -157,6 +157,11 @@ func (s *scope) lower(e syntax.Expr) (value, error) {
 	return value{}, fmt.Errorf("models: unknown expression node %T", e)
 }
 
+// Constants are the numbers of Brian2's default namespace that every
+// expression may use; a model's own variable of the same name takes
+// precedence.
+var Constants = map[string]float64{"pi": math.Pi, "e": math.E, "inf": math.Inf(1)}
+
 func (s *scope) ident(n *syntax.Ident) (value, error) {
 	sym, ok := s.syms[n.Name]
 	if !ok && n.Name == InputSize && s.dt > 0 {
@@ -168,6 +173,9 @@ func (s *scope) ident(n *syntax.Ident) (value, error) {
 		return s.noise(n.Name), nil
 	}
 	if !ok {
+		if v, ok := Constants[n.Name]; ok {
+			return value{reg: s.b.Const(v), num: v, isNum: true}, nil
+		}
 		u, ok := units.Lookup(n.Name)
 		if !ok {
 			return value{}, errorf(n.Pos, "unknown name %q%s", n.Name, s.suggest(n.Name))

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spikevk/spikevk/models"
 	"github.com/spikevk/spikevk/models/syntax"
 	"github.com/spikevk/spikevk/models/units"
 )
@@ -156,8 +157,8 @@ func (s *scope) eval(e syntax.Expr, depth int) (quantity, error) {
 	return fail("not allowed in a constant expression")
 }
 
-// mathConstants are the constants of Brian2's default namespace.
-var mathConstants = map[string]float64{"pi": math.Pi, "e": math.E, "inf": math.Inf(1)}
+// mathConstants are the constants of the model language (Brian2's).
+var mathConstants = models.Constants
 
 // mathFunctions are the functions a constant expression may call.
 var mathFunctions = map[string]func(float64) float64{
