@@ -46,3 +46,28 @@ func TestModelWarningsInNetworks(t *testing.T) {
 		net.Close()
 	}
 }
+
+// TestSummedNeedsNoDefault checks that a parameter a projection sums into
+// (Brian2's "(summed)") needs no value of its own, as in Brian2: two cells
+// coupled by a gap junction, the second at rest, the first held above it,
+// and the second's I_gap pulls it up.
+func TestSummedNeedsNoDefault(t *testing.T) {
+	net := spikevk.New(spikevk.Config{Backend: "cpu"})
+	defer net.Close()
+	cells := net.Group("cells", 2, spikevk.Equations{Equations: `dv/dt = (-70*mV - v)/(10*ms) + I_gap/(100*pF) + I_hold/(100*pF) : volt
+I_gap : amp
+I_hold : amp`}.Model())
+	cells.Set("v", "-70*mV").Set("I_hold", "int(i == 0)*200*pA")
+	net.Connect("gap", cells, cells, spikevk.Synapses{Model: "w : siemens\nI_gap_post = w*(v_pre - v_post) : amp (summed)"},
+		spikevk.Pairs([]int{0, 1}, []int{1, 0})).Set("w", "1*nS")
+	if err := net.Run(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	v, err := cells.Get("v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(v[1] > -70) || !(v[0] > v[1]) {
+		t.Errorf("v = %v mV: the junction does not pull the second cell up", v)
+	}
+}

@@ -107,6 +107,28 @@ func dropped(g *Group, m *models.Model, w models.Warning) bool {
 	return g.Model.Name == "" || setsAll(g, w.Unset)
 }
 
+// summedInto reports whether a projection of net declares x_post or
+// x_pre a summed variable (Brian2's "(summed)" flag) on neurons of g.
+func summedInto(net *Network, g *Group, x string) bool {
+	for _, p := range net.Projections {
+		eqs, err := syntax.ParseEquations(p.Model, "")
+		if err != nil {
+			continue // compileProjection reports it
+		}
+		for _, eq := range eqs.Eqs {
+			if !eq.HasFlag("summed") {
+				continue
+			}
+			post := eq.Var == x+"_post" && net.Groups[p.Post.Group] == g
+			pre := eq.Var == x+"_pre" && net.Groups[p.Pre.Group] == g
+			if post || pre {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // setsAll reports whether the values of g give variable a value in every
 // neuron.
 func setsAll(g *Group, variable string) bool {
@@ -189,7 +211,11 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 		return nil, nil, err
 	}
 	for _, v := range n.Params {
-		if arrays[v.Name] == nil {
+		switch {
+		case arrays[v.Name] != nil:
+		case summedInto(net, g, v.Name):
+			arrays[v.Name] = fill(g.N, 0) // the projection writes it every step
+		default:
 			return nil, nil, fmt.Errorf("parameter %s of model %s has no default: set it", v.Name, modelName(g.Model))
 		}
 	}
