@@ -117,3 +117,18 @@ func buildAndRunFile(f *netfile.File) error {
 	defer net.Close()
 	return net.Network.Run(context.Background(), 0)
 }
+
+// TestInjectAndSet checks that currents listed for one variable add up,
+// and that setting a variable that currents drive is refused with the way
+// out.
+func TestInjectAndSet(t *testing.T) {
+	one := "    n: 10\n    inject: {I: [{dc: 100*pA}, {dc: 50*pA}]}"
+	if err := buildAndRun(strings.Replace(base, "    n: 10", one, 1)); err != nil {
+		t.Errorf("two currents into I: %v", err)
+	}
+	both := "    n: 10\n    inject: {I: {dc: 100*pA}}\n    set: {I: 5*pA}"
+	err := buildAndRun(strings.Replace(base, "    n: 10", both, 1))
+	if err == nil || !strings.Contains(err.Error(), "net.yaml:7:14: group \"neurons\": I is the sum of the currents injected into it") {
+		t.Errorf("set and inject I: %v", err)
+	}
+}

@@ -39,15 +39,25 @@ func (b *builder) spikeGenerator(name string, size int, n *yaml.Node) (*spikevk.
 	return b.net.SpikeGenerator(name, size, indices, times), nil
 }
 
-// inject applies an inject mapping: variable → current.
+// inject applies an inject mapping: variable → current, or a list of
+// currents, which add up.
 func (b *builder) inject(g *spikevk.Group, n *yaml.Node, what string) error {
 	return b.f.entries(n, what+": inject", func(variable string, k, v *yaml.Node) error {
-		c, err := b.current(v, fmt.Sprintf("%s: inject %s", what, variable))
-		if err != nil {
-			return err
+		items := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			items = v.Content
 		}
-		g.Inject(variable, c)
-		return b.apiErr(k)
+		for _, it := range items {
+			c, err := b.current(it, fmt.Sprintf("%s: inject %s", what, variable))
+			if err != nil {
+				return err
+			}
+			g.Inject(variable, c)
+			if err := b.apiErr(k); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
