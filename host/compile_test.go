@@ -212,15 +212,28 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+// TestCompileZeroWeightWarning: a weight that is 0 everywhere warns,
+// unless a constant zero says it is meant.
 func TestCompileZeroWeightWarning(t *testing.T) {
-	n := coba(t)
-	n.Projections[0].Values = nil
-	c, err := Compile(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "w is 0 for every synapse") {
-		t.Errorf("warnings %q, want one about w", c.Warnings)
+	for _, tt := range []struct {
+		values []Value
+		warns  bool
+	}{
+		{nil, true},
+		{[]Value{{Var: "w", Expr: "6*nS*int(i < 0)"}}, true},
+		{[]Value{{Var: "w", Expr: "0*nS"}}, false},
+		{[]Value{{Var: "w", Expr: "6*nS"}, {Var: "w", Expr: "0*nS"}}, false},
+	} {
+		n := coba(t)
+		n.Projections[0].Values = tt.values
+		c, err := Compile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := len(c.Warnings) == 1 && strings.Contains(c.Warnings[0], "w is 0 for every synapse")
+		if warned != tt.warns || len(c.Warnings) > 1 {
+			t.Errorf("values %v: warnings %q, want a warning about w: %v", tt.values, c.Warnings, tt.warns)
+		}
 	}
 }
 

@@ -258,14 +258,40 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 	}
 	for _, v := range syn.Vars {
 		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: arrays[v.Name]})
-		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it", p.Name, v.Name))
+		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) && !meantZero(p, v.Name) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it (a constant 0, such as %s = 0*nS, says it is meant)", p.Name, v.Name, v.Name))
 		}
 	}
 	if readsLastUpdate(pp.OnPre) || readsLastUpdate(pp.OnPost) {
 		pp.Arrays = append(pp.Arrays, Array{Name: models.InputLastUpdate, Init: make([]float32, n)})
 	}
 	return nil
+}
+
+// meantZero reports whether the last value p gives variable x is a
+// constant (an expression of numbers and units, or an array): a zero then
+// is what the user wrote, such as an uncoupled control's weight.
+func meantZero(p *Projection, x string) bool {
+	for k := len(p.Values) - 1; k >= 0; k-- {
+		v := p.Values[k]
+		if v.Var != x {
+			continue
+		}
+		if v.Array != nil {
+			return true
+		}
+		e, err := syntax.ParseExpr(v.Expr)
+		if err != nil {
+			return false
+		}
+		for _, name := range syntax.Identifiers(e) {
+			if _, unit := units.Lookup(name); !unit {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // preIndex returns the presynaptic neuron of every synapse.
