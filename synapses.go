@@ -44,7 +44,8 @@ type Synapses struct {
 }
 
 // Rule is a connectivity rule. Autapses (a neuron connected to itself when
-// source and target overlap) are left out unless Autapses is set.
+// source and target overlap) are left out unless Autapses is set: unlike
+// Brian2, whose connect(p=…) keeps them unless its condition says i != j.
 type Rule = host.Connectivity
 
 // AllToAll connects every source to every target.
