@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/models/ir"
@@ -26,6 +27,7 @@ type sum struct {
 	ptr   []uint32 // the synapses of neuron i are line[ptr[i]] … line[ptr[i+1]-1]
 	line  []uint32 // nil: the synapses themselves (rows)
 	terms []float32
+	adds  bool // the sum adds to x (host.ProjectionPlan.Adds)
 }
 
 // initStep specializes the Step program of pp to the constant arrays and
@@ -64,7 +66,7 @@ func (p *projection) initStep(pp *host.ProjectionPlan, workers int) error {
 			continue
 		}
 		st.arrs = append(st.arrs, nil)
-		s := &sum{out: k, ptr: p.rowPtr, terms: make([]float32, len(p.target))}
+		s := &sum{out: k, ptr: p.rowPtr, terms: make([]float32, len(p.target)), adds: slices.Contains(pp.Adds, o.Name)}
 		g := p.pre
 		if side == "post" {
 			if err := p.checkColumns(pp); err != nil {
@@ -127,6 +129,9 @@ func (p *projection) sum(b *Backend, s uint32) error {
 						k = sm.line[e]
 					}
 					acc = host.SumTerm(acc, sm.terms[k])
+				}
+				if sm.adds {
+					acc = host.SumTerm(sm.x[i], acc)
 				}
 				sm.x[i] = acc
 			}

@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spikevk/spikevk/gpu/vk"
@@ -115,7 +116,11 @@ func stepSource(p *host.Plan, pp *host.ProjectionPlan, kind stepKind, inline boo
 				fmt.Fprintf(&pre0, "\t\tfloat term%d;\n", m)
 			}
 			fmt.Fprintf(&adds, "\t\tacc%d = ir_flush(acc%d + term%d);\n", m, m, m)
-			fmt.Fprintf(&stores, "\t%s[%du + me] = acc%d;\n", buf, g.slot[x]*g.n, m)
+			if slices.Contains(pp.Adds, o.Name) {
+				fmt.Fprintf(&stores, "\t%s[%du + me] = ir_flush(%s[%du + me] + acc%d);\n", buf, g.slot[x]*g.n, buf, g.slot[x]*g.n, m)
+			} else {
+				fmt.Fprintf(&stores, "\t%s[%du + me] = acc%d;\n", buf, g.slot[x]*g.n, m)
+			}
 		}
 	}
 	if evaluates {

@@ -28,16 +28,18 @@ import (
 //     neuron i of that group, x[i] is set to the terms of the synapses of
 //     column i (k = ColSyn[c], c = ColPtr[i] … ColPtr[i+1]-1, ascending
 //     synapse ids) added one at a time in that order in float32 from +0
-//     (SumTerm), so 0 for a neuron without synapses. Float addition is
-//     not associative: the order is part of the contract. An output
+//     (SumTerm), so 0 for a neuron without synapses. When an earlier
+//     projection sums into the same variable (the output is in Adds),
+//     x[i] = SumTerm(x[i], that sum) instead: several projections' sums
+//     add up in projection order. Float addition is not associative:
+//     the order is part of the contract. An output
 //     "x_pre=Σ" sets x of the Pre group the same way over row j (k =
 //     RowPtr[j] … RowPtr[j+1]-1). Random draws use key Seed, the
 //     projection's StepStream, element index k and step s. This phase
 //     runs before anything else of step s, so Step reads the neuron
 //     values as step s-1 left them. It needs no double buffer: nothing
 //     writes a neuron array while it runs except the summed variables,
-//     which no Step program reads (host.Compile checks it, and that each
-//     summed variable has one projection), and every synapse reads and
+//     which no Step program reads (host.Compile checks it), and every synapse reads and
 //     writes only its own projection arrays. As in Brian2, a summed
 //     variable is a parameter that this phase overwrites every step.
 //  1. For each group, in order, one thread per neuron i:
@@ -192,10 +194,14 @@ type ProjectionPlan struct {
 	// Step integrates the clock-driven variables and computes the terms
 	// of the summed variables every step (step 0); nil: none.
 	Step       *ir.Program
-	StepStream uint32   // RNG stream of Step
-	ColPtr     []uint32 // len Post's N + 1 with OnPost or a sum into Post, else nil
-	ColSyn     []uint32
-	Arrays     []Array // every input of OnPre, OnPost and Step that is not "t" nor named x_pre or x_post
+	StepStream uint32 // RNG stream of Step
+	// Adds lists the summed outputs of Step ("x_post=Σ") whose variable an
+	// earlier projection also sums: their sums add to the variable
+	// instead of setting it.
+	Adds   []string
+	ColPtr []uint32 // len Post's N + 1 with OnPost or a sum into Post, else nil
+	ColSyn []uint32
+	Arrays []Array // every input of OnPre, OnPost and Step that is not "t" nor named x_pre or x_post
 }
 
 // Transpose returns the transposed index of synapses that end on neurons

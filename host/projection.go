@@ -122,9 +122,10 @@ func (c *Compiled) compileSums() error {
 	return nil
 }
 
-// checkSums checks the summed variables of the plan's projections: each
-// neuron variable is summed by one projection, and no Step program reads
-// a summed variable, so that step 0 of the Plan needs no double buffer.
+// checkSums checks the summed variables of the plan's projections, and
+// lists in each projection's Adds the sums into a variable that an earlier
+// projection also sums: no Step program reads a summed variable, so that
+// step 0 of the Plan needs no double buffer.
 func checkSums(p *Plan) error {
 	type variable struct {
 		group int
@@ -132,6 +133,7 @@ func checkSums(p *Plan) error {
 	}
 	summedBy := map[variable]string{}
 	for _, pp := range p.Projections {
+		pp.Adds = nil
 		if pp.Step == nil {
 			continue
 		}
@@ -144,9 +146,9 @@ func checkSums(p *Plan) error {
 			if side == "pre" {
 				v.group = pp.Pre
 			}
-			if other, dup := summedBy[v]; dup {
-				return fmt.Errorf("projection %q: summed variable %s_%s: %s of group %q is already summed by projection %q; a summed variable has one projection",
-					pp.Name, x, side, x, p.Groups[v.group].Name, other)
+			if _, dup := summedBy[v]; dup {
+				pp.Adds = append(pp.Adds, o.Name)
+				continue
 			}
 			summedBy[v] = pp.Name
 		}

@@ -46,15 +46,27 @@ func TestCompileSummed(t *testing.T) {
 	}
 }
 
+// TestCompileSummedTwice: a second projection summing into the same
+// variable adds its sum (Adds) instead of being an error.
+func TestCompileSummedTwice(t *testing.T) {
+	n := gapNetwork(t)
+	n.Projections = append(n.Projections, &Projection{Name: "again", Pre: Range{0, 0, 10}, Post: Range{0, 0, 10},
+		Model: "w : siemens\nI_post = w*(v_pre - v_post) : amp (summed)", Conn: Connectivity{Rule: OneToOne}})
+	c, err := Compile(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, again := c.Plan.Projections[0].Adds, c.Plan.Projections[len(c.Plan.Projections)-1].Adds; len(first) != 0 || !slices.Equal(again, []string{"I_post" + SuffixSum}) {
+		t.Errorf("Adds %q and %q, want none and I_post=Σ", first, again)
+	}
+}
+
 func TestCompileSummedErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		add  *Projection
 		want string
 	}{
-		{"twice", &Projection{Name: "again", Pre: Range{0, 0, 10}, Post: Range{0, 0, 10},
-			Model: "w : siemens\nI_post = w*(v_pre - v_post) : amp (summed)", Conn: Connectivity{Rule: OneToOne}},
-			`projection "again": summed variable I_post: I of group "io" is already summed by projection "gap"`},
 		{"read", &Projection{Name: "reader", Pre: Range{1, 0, 10}, Post: Range{0, 0, 10},
 			Model: "w : 1\nI_pre = w*I_post : amp (summed)", Conn: Connectivity{Rule: OneToOne}},
 			`projection "reader": the synapse model reads I_post, which projection "gap" sums`},
