@@ -216,8 +216,10 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	for _, v := range n.Params {
 		switch {
 		case arrays[v.Name] != nil:
-		case summedInto(net, g, v.Name):
-			arrays[v.Name] = fill(g.N, 0) // the projection writes it every step
+		case summedInto(net, g, v.Name) || g.Model.Name == "":
+			// The projection writes it every step; or the model is written
+			// in place, whose variables start at 0 as in Brian2.
+			arrays[v.Name] = fill(g.N, 0)
 		default:
 			return nil, nil, fmt.Errorf("parameter %s of model %s has no default: set it", v.Name, modelName(g.Model))
 		}

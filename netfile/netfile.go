@@ -89,10 +89,27 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, fmt.Errorf("%s: empty network file (it needs at least groups)", path)
 	}
 	f.root = doc.Content[0]
+	dealias(f.root, map[*yaml.Node]bool{})
 	if err := f.fields(f.root, "a network file", topKeys, func(string, *yaml.Node, *yaml.Node) error { return nil }); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// dealias replaces the aliases (*name) below n with the nodes they name
+// (&name), which are then shared.
+func dealias(n *yaml.Node, seen map[*yaml.Node]bool) {
+	if seen[n] {
+		return
+	}
+	seen[n] = true
+	for k, c := range n.Content {
+		for c.Kind == yaml.AliasNode && c.Alias != nil {
+			c = c.Alias
+		}
+		n.Content[k] = c
+		dealias(c, seen)
+	}
 }
 
 // topKeys are the keys of a network file.
