@@ -258,16 +258,32 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 		arrays[v.Var] = x
 		ev.arrays[v.Var] = x
 	}
+	params := parameters(p.Model)
 	for _, v := range syn.Vars {
 		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: arrays[v.Name]})
-		if n > 0 && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) && !meantZero(p, v.Name) {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse variable %s is 0 for every synapse; set it (a constant 0, such as %s = 0*nS, says it is meant)", p.Name, v.Name, v.Name))
+		if n > 0 && params[v.Name] && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) && !meantZero(p, v.Name) {
+			zero := strings.ReplaceAll(units.Format(0, v.Dim), " ", "*")
+			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse parameter %s is 0 for every synapse; set it (a constant, %s = %s, says 0 is meant)", p.Name, v.Name, v.Name, zero))
 		}
 	}
 	if readsLastUpdate(pp.OnPre) || readsLastUpdate(pp.OnPost) {
 		pp.Arrays = append(pp.Arrays, Array{Name: models.InputLastUpdate, Init: make([]float32, n)})
 	}
 	return nil
+}
+
+// parameters are the names a synapse model declares as parameters (not
+// traces or other states, which start at 0 by design).
+func parameters(model string) map[string]bool {
+	out := map[string]bool{}
+	if eqs, err := syntax.ParseEquations(model, ""); err == nil {
+		for _, eq := range eqs.Eqs {
+			if eq.Kind == syntax.Parameter {
+				out[eq.Var] = true
+			}
+		}
+	}
+	return out
 }
 
 // meantZero reports whether the last value p gives variable x is a

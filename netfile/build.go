@@ -262,7 +262,7 @@ func (b *builder) counts(n *yaml.Node, what string) ([]int, error) {
 // Keys of the entries of a network file.
 var (
 	modelKeys = []string{"threshold", "reset", "refractory", "method", "parameters", "initial"}
-	groupKeys = append([]string{"model", "n", "set", "inject", "poisson_input", "rate", "spikes"}, modelKeys...)
+	groupKeys = append([]string{"model", "n", "set", "inject", "poisson_input", "rate", "spikes", "elm"}, modelKeys...)
 	synKeys   = []string{"pre", "post", "model", "on_pre", "on_post", "parameters", "initial", "target", "connect", "set", "delay"}
 )
 
@@ -310,6 +310,13 @@ func (b *builder) group(name string, key, n *yaml.Node) error {
 		}
 		g = b.net.PoissonGroup(name, size, rate)
 		b.poisson[name] = true
+	case keys["elm"] != nil:
+		if err := b.only(keys, what, "an ELM group (elm)", "n", "elm", "set"); err != nil {
+			return err
+		}
+		if g, err = b.elm(name, size, keys["elm"]); err != nil {
+			return err
+		}
 	case keys["spikes"] != nil:
 		if err := b.only(keys, what, "a spike generator (spikes)", "n", "spikes"); err != nil {
 			return err
@@ -343,6 +350,27 @@ func (b *builder) group(name string, key, n *yaml.Node) error {
 		}
 	}
 	return nil
+}
+
+// elm is a group of Expressive Leaky Memory neurons: {weights: file.npz,
+// inputs: group}, the inputs' neuron k feeding synapse k.
+func (b *builder) elm(name string, size int, n *yaml.Node) (*spikevk.Group, error) {
+	what := fmt.Sprintf("group %q: elm", name)
+	_, nodes, err := b.params(n, what, []string{"weights", "inputs"}, []string{"weights"})
+	if err != nil {
+		return nil, err
+	}
+	path := b.f.resolve(nodes["weights"].Value)
+	if _, err := readSmall(path); err != nil {
+		return nil, b.f.errorf(nodes["weights"], "%s: weights: %v", what, err)
+	}
+	var inputs *spikevk.Group
+	if in := nodes["inputs"]; in != nil {
+		if inputs, err = b.target(in, what+": inputs"); err != nil {
+			return nil, err
+		}
+	}
+	return b.net.ELMGroup(name, size, path, inputs), nil
 }
 
 // only checks that keys holds only the allowed keys, for a group of kind.
