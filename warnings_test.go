@@ -71,3 +71,31 @@ I_hold : amp`}.Model())
 		t.Errorf("v = %v mV: the junction does not pull the second cell up", v)
 	}
 }
+
+// TestThresholdWarningInNetworks: the warning that the initial state is
+// above the threshold is about the model's own initial values; a group
+// that sets its initial state drops it, and PoissonInput's source (which
+// spikes every step by design) never shows it.
+func TestThresholdWarningInNetworks(t *testing.T) {
+	model := spikevk.Equations{Equations: "dv/dt = -v/(10*ms) : volt", Threshold: "v > -50*mV", Reset: "v = -70*mV"}.Model()
+	for _, tt := range []struct {
+		name string
+		set  bool
+		want bool
+	}{{"v unset", false, true}, {"v set", true, false}} {
+		net := spikevk.New(spikevk.Config{Backend: "cpu"})
+		g := net.Group("g", 3, model)
+		if tt.set {
+			g.Set("v", "-70*mV")
+		}
+		net.Group("h", 2, spikevk.Builtin("lif_coba_exp")).PoissonInput("g_e", 100, "5*Hz", "1*nS")
+		if err := net.Run(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(net.Warnings(), "\n")
+		if strings.Contains(got, "above the threshold") != tt.want || strings.Contains(got, "poissoninput") {
+			t.Errorf("%s: warnings %q", tt.name, got)
+		}
+		net.Close()
+	}
+}

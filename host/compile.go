@@ -93,12 +93,19 @@ func Compile(net *Network) (*Compiled, error) {
 }
 
 // dropped reports whether a warning of a group's model does not apply to
-// the group: a parameter without a default (which compileGroup rejects
-// unless the group sets it), and a state without an initial value that
-// the group sets or whose model is written in place (equations without a
-// name, where states start at 0 as in Brian2).
+// the group: any of PoissonInput's source; one about the model's initial
+// state when the group sets states; a parameter without a default (which
+// compileGroup rejects unless the group sets it); and a state without an
+// initial value that the group sets or whose model is written in place
+// (equations without a name, where states start at 0 as in Brian2).
 func dropped(g *Group, m *models.Model, w models.Warning) bool {
 	switch {
+	case g.Model.Name == "poissoninput":
+		return true // PoissonInput's source spikes every step by design
+	case w.Initial:
+		return slices.ContainsFunc(g.Values, func(v Value) bool {
+			return slices.ContainsFunc(m.Neuron.States, func(s models.Var) bool { return s.Name == v.Var })
+		})
 	case w.Unset == "":
 		return false
 	case slices.ContainsFunc(m.Neuron.Params, func(v models.Var) bool { return v.Name == w.Unset }):

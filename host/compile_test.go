@@ -194,9 +194,10 @@ func TestCompileErrors(t *testing.T) {
 			n.Groups[0].Values[0] = Value{Var: "v", Lo: 0, Hi: 2, Array: []float64{1, 2}, Unit: "nS"}
 		}, "values in"},
 		{"synapse variable", func(n *Network) { n.Projections[0].Values[0].Var = "weight" }, `no variable "weight"`},
-		{"no default", func(n *Network) {
-			n.Groups[0].Model = &models.File{Equations: "dv/dt = -v/tau : volt\ntau : second"}
-		}, "parameter tau of model (equations) has no default"},
+		{"no default", func(n *Network) { // (equations written in place start every variable at 0)
+			n.Groups[0].Model = &models.File{Name: "mine", Equations: "dv/dt = -v/tau : volt\ntau : second"}
+			n.Groups[0].Values = nil
+		}, "parameter tau of model mine has no default"},
 		{"bad probability", func(n *Network) { n.Projections[0].Conn.P = 1.5 }, `projection "exc"`},
 		{"time step", func(n *Network) { n.DT = 0 }, "time step"},
 	}

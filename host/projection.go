@@ -261,7 +261,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 	params := parameters(p.Model)
 	for _, v := range syn.Vars {
 		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: arrays[v.Name]})
-		if n > 0 && params[v.Name] && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) && !meantZero(p, v.Name) {
+		if n > 0 && params[v.Name] && !Writes(pp.OnPre, v.Name) && allEqual(arrays[v.Name]) && arrays[v.Name][0] == 0 && (reads(pp.OnPre, v.Name) || reads(pp.Step, v.Name) && !Writes(pp.Step, v.Name)) && !meantZero(p, v.Name) {
 			zero := strings.ReplaceAll(units.Format(0, v.Dim), " ", "*")
 			c.Warnings = append(c.Warnings, fmt.Sprintf("projection %q: synapse parameter %s is 0 for every synapse; set it (a constant, %s = %s, says 0 is meant)", p.Name, v.Name, v.Name, zero))
 		}

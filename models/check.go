@@ -26,9 +26,17 @@ type Warning struct {
 	// Unset names the variable of a warning that it has no default or
 	// initial value, which a network that sets it can drop.
 	Unset string
+	// Initial marks a warning about the model's initial values, which a
+	// network that sets the initial state can drop.
+	Initial bool
 }
 
-func (w Warning) String() string { return w.Pos.String() + ": warning: " + w.Msg }
+func (w Warning) String() string {
+	if w.Pos.Line == 0 {
+		return "warning: " + w.Msg
+	}
+	return w.Pos.String() + ": warning: " + w.Msg
+}
 
 // Check compiles a model file for time step dt (ms), evaluates its
 // parameter defaults and initial values, and looks for the mistakes of the
@@ -188,6 +196,7 @@ func (m *Model) stability() error {
 	for k, o := range n.Step.Outputs {
 		if o.Name == OutputSpike && out[k][0] != 0 {
 			m.warn(m.File.at["threshold"], "the initial state is above the threshold: every neuron spikes in the first step")
+			m.Warnings[len(m.Warnings)-1].Initial = true
 		}
 	}
 	in, _ = vals(n.Rates)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -226,7 +227,30 @@ func (b *builder) expr(n *yaml.Node, what string) (string, syntax.Pos, error) {
 	}
 	at := b.f.pos(n)
 	sub, err := b.sc.substitute(text, at)
+	if err == nil {
+		_, err = syntax.ParseExprAt(text, at)
+	}
+	if err != nil && n.Style == 0 && b.inFlow(n) {
+		err = fmt.Errorf("%w (in a {…} mapping YAML ends a value at its first comma: quote an expression with commas, \"clip(x, 0, 1)\")", err)
+	}
 	return sub, at, err
+}
+
+// inFlow reports whether the scalar n is a value of a flow mapping ({…}).
+func (b *builder) inFlow(n *yaml.Node) bool {
+	var find func(p *yaml.Node) bool
+	find = func(p *yaml.Node) bool {
+		for _, c := range p.Content {
+			if c == n {
+				return p.Style&yaml.FlowStyle != 0
+			}
+			if find(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return find(b.f.root)
 }
 
 // numbers reads a list of constants in the internal unit of dim.
@@ -433,14 +457,21 @@ func (b *builder) model(what string, keys map[string]*yaml.Node) (spikevk.Model,
 	return spikevk.FileModel(mf), nil
 }
 
-// code returns the node n with the constants substituted in its code
-// (scalars only; parameters and initial values are mappings).
+// code returns the node n with the constants substituted in its code:
+// a text, or the values of a mapping of parameters or initial values.
 func (b *builder) code(n *yaml.Node) *yaml.Node {
-	if n.Kind != yaml.ScalarNode {
-		return n
-	}
 	c := *n
-	c.Value = b.sc.substituteCode(n.Value)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		c.Value = b.sc.substituteCode(n.Value)
+	case yaml.MappingNode: // parameters and initial values: name → value or {value, doc}
+		c.Content = slices.Clone(n.Content)
+		for k := 1; k < len(c.Content); k += 2 {
+			if c.Content[k-1].Value != "doc" {
+				c.Content[k] = b.code(c.Content[k])
+			}
+		}
+	}
 	return &c
 }
 

@@ -132,3 +132,65 @@ func TestInjectAndSet(t *testing.T) {
 		t.Errorf("set and inject I: %v", err)
 	}
 }
+
+// TestFlowComma checks the hint for an expression with commas in a flow
+// mapping, which YAML cuts at the first comma.
+func TestFlowComma(t *testing.T) {
+	text := strings.Replace(base, "    n: 10", "    n: 10\n    set: {v: -60*mV + clip(i, 0, 5)*mV}", 1)
+	err := buildAndRun(text)
+	if err == nil || !strings.Contains(err.Error(), "quote an expression with commas") {
+		t.Errorf("error %v, want the hint to quote", err)
+	}
+	quoted := strings.Replace(base, "    n: 10", "    n: 10\n    set: {v: \"-60*mV + clip(i, 0, 5)*mV\"}", 1)
+	if err := buildAndRun(quoted); err != nil {
+		t.Errorf("quoted: %v", err)
+	}
+}
+
+// TestConstantsInModel checks that constants reach the parameters and
+// initial values of a model written in place, and parameters of a
+// built-in synapse model.
+func TestConstantsInModel(t *testing.T) {
+	text := `constants:
+  tau_c: 20*ms
+  v0: -60*mV
+groups:
+  g:
+    model: |
+      dv/dt = -v/tau : volt
+      dg/dt = -g/(5*ms) : siemens
+      tau : second
+    parameters: {tau: {value: tau_c, doc: time constant}}
+    initial: {v: v0}
+    n: 2
+synapses:
+  s:
+    pre: g
+    post: g
+    model: stdp_song2000
+    target: g
+    parameters: {w_max: 2*nS}
+    connect: all
+`
+	f, err := netfile.Parse("net.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := f.Build(spikevk.Config{Backend: "cpu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if err := net.Network.Run(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	tau, _ := net.GroupByName("g").Get("tau")
+	v, _ := net.GroupByName("g").Get("v")
+	if tau[0] != 20 || v[1] != -60 {
+		t.Errorf("tau %v ms, v %v mV: want 20 and -60", tau, v)
+	}
+	bad := strings.Replace(text, "{w_max: 2*nS}", "{w_maks: 2*nS}", 1)
+	if err := buildAndRun(bad); err == nil || !strings.Contains(err.Error(), "no parameter w_maks") {
+		t.Errorf("unknown synapse parameter: %v", err)
+	}
+}

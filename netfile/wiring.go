@@ -200,7 +200,7 @@ func (b *builder) synapseModel(what string, keys map[string]*yaml.Node) (spikevk
 	}
 	named := nameRe.MatchString(text) && keys["on_pre"] == nil && keys["on_post"] == nil || isPath(text)
 	if named {
-		for _, k := range []string{"on_pre", "on_post", "parameters", "initial"} {
+		for _, k := range []string{"on_pre", "on_post", "initial"} {
 			if keys[k] != nil {
 				return spikevk.Synapses{}, f.errorf(keys[k], "%s: %s belongs to synapses written in place; model %s brings its own", what, k, text)
 			}
@@ -220,6 +220,16 @@ func (b *builder) synapseModel(what string, keys map[string]*yaml.Node) (spikevk
 		}
 		if t := keys["target"]; t != nil {
 			syn = syn.Target(t.Value)
+		}
+		if ps := keys["parameters"]; ps != nil { // new defaults of the model's parameters
+			err := f.entries(ps, what+": parameters", func(name string, _, v *yaml.Node) error {
+				e, _, err := b.expr(v, what+": parameters: "+name)
+				syn = syn.Default(name, e)
+				return err
+			})
+			if err != nil {
+				return syn, err
+			}
 		}
 		return syn, nil
 	}
