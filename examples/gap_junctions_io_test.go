@@ -120,11 +120,11 @@ func oliveTraces(t *testing.T, net *spikevk.Network, ms float64) [][]float32 {
 	return v
 }
 
-// synchrony is the measure of Golomb & Rinzel (1993) that gap_test.go
+// oliveSynchrony is the measure of Golomb & Rinzel (1993) that gap_test.go
 // uses, over the samples from first on: the variance in time of the
 // population mean of v over the mean of the cells' variances in time; 1
 // for cells in synchrony, about 1/N for independent phases.
-func synchrony(v [][]float32, first int) float64 {
+func oliveSynchrony(v [][]float32, first int) float64 {
 	v = v[first:]
 	n := len(v[0])
 	mean := make([]float64, len(v))
@@ -151,38 +151,106 @@ func synchrony(v [][]float32, first int) float64 {
 	return variance(popSum, popSq) / cells
 }
 
-// TestGapJunctionsIO checks examples/gap_junctions_io against gap_test.go.
+// oliveColumn reads the numbers of a text file of the example, one a line,
+// after # comments.
+func oliveColumn(t *testing.T, name string) []float64 {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("gap_junctions_io", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []float64
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		for _, f := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' }) {
+			x, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// oliveCrossings counts the upward crossings of level by the population mean
+// of v (one row a sample, every ms), at most one in dead ms: what lfp,
+// with its refractory period, reports as spikes.
+func oliveCrossings(v [][]float32, level, dead float64) int {
+	count, last := 0, math.Inf(-1)
+	prev := math.Inf(1)
+	for s, row := range v {
+		m := 0.0
+		for _, x := range row {
+			m += float64(x) / float64(len(row))
+		}
+		if prev <= level && m > level && float64(s)-last >= dead {
+			count, last = count+1, float64(s)
+		}
+		prev = m
+	}
+	return count
+}
+
+// TestGapJunctionsIO checks examples/gap_junctions_io against the
+// network of gap_test.go:
+//   - its files hold exactly the initial states and junctions that
+//     gap_test.go's oliveNetwork draws (from the cycle of one uncoupled
+//     cell, with its random generator);
+//   - the file builds that network: v of every cell every ms for 1 s is
+//     the Go API twin's bit for bit, the readout lfp notwithstanding;
+//   - TestOliveSynchrony's result: the synchrony measure over the last
+//     half second lies in [0.95, 1] at g_c = 0.5 nS and in [0, 0.1] at
+//     g_c = 0 (its bands; 1 for synchrony, about 1/N = 0.01 for random
+//     phases);
+//   - lfp spikes once for each rise of the population mean above V_sync
+//     (counted from the 1 ms samples, with its 80 ms refractory period):
+//     never at g_c = 0.
 func TestGapJunctionsIO(t *testing.T) {
 	v, h, pre, post := oliveDraws(oliveCycle(t))
 	if *updateOlive {
 		writeOliveFiles(t, v, h, pre, post)
 	}
-	file := load(t, "gap_junctions_io")
+	var pairs []float64
+	for k := range pre {
+		pairs = append(pairs, float64(pre[k]), float64(post[k]))
+	}
+	for k, want := range [][]float64{v, h, pairs} {
+		if got := oliveColumn(t, oliveFiles[k]); !slices.Equal(got, want) {
+			t.Fatalf("%s is not what gap_test.go draws (run go test -run TestGapJunctionsIO ./examples -args -update-olive)", oliveFiles[k])
+		}
+	}
 	ref := oliveTwin("0.5*nS", v, h, pre, post)
 	defer ref.Close()
-	a, b := oliveTraces(t, file.Network, 1000), oliveTraces(t, ref, 1000)
-	t.Log(len(a), len(b))
-	same := len(a) == len(b)
-	for s := range a {
-		for i := range a[s] {
-			if math.Float32bits(a[s][i]) != math.Float32bits(b[s][i]) {
-				same = false
+	want := oliveTraces(t, ref, 1000)
+	for _, tc := range []struct {
+		gc       string
+		min, max float64
+	}{{"0.5*nS", 0.95, 1}, {"0*nS", 0, 0.1}} {
+		file := load(t, "gap_junctions_io", "g_c", tc.gc)
+		lfp := file.SpikeMonitor(file.GroupByName("lfp"))
+		got := oliveTraces(t, file.Network, file.Duration())
+		if tc.gc == "0.5*nS" {
+			if len(got) != len(want) {
+				t.Fatalf("%d samples from the file, %d from the Go API", len(got), len(want))
+			}
+			for s := range got {
+				for i := range got[s] {
+					if math.Float32bits(got[s][i]) != math.Float32bits(want[s][i]) {
+						t.Fatalf("v of cell %d at %d ms: file %v, Go API %v", i, s, got[s][i], want[s][i])
+					}
+				}
 			}
 		}
-	}
-	t.Log("same", same)
-	for _, gc := range []string{"0*nS", "0.05*nS", "0.1*nS", "0.2*nS", "0.5*nS", "1*nS"} {
-		net := load(t, "gap_junctions_io", "g_c", gc)
-		x := oliveTraces(t, net.Network, 1000)
-		lo, hi := 1e9, -1e9
-		for _, row := range x[500:] {
-			m := 0.0
-			for _, y := range row {
-				m += float64(y) / float64(len(row))
-			}
-			lo, hi = min(lo, m), max(hi, m)
+		chi := oliveSynchrony(got, len(got)/2)
+		spikes, _ := lfp.Spikes()
+		n := oliveCrossings(got, -55.5, 80)
+		t.Logf("g_c = %s: synchrony %.4f; lfp %d spikes, the mean rose above V_sync %d times", tc.gc, chi, len(spikes), n)
+		if !(chi >= tc.min && chi <= tc.max) {
+			t.Errorf("g_c = %s: synchrony %.4f, want %g to %g", tc.gc, chi, tc.min, tc.max)
 		}
-		t.Logf("g_c %s: synchrony %.4f (first half %.4f), mean v %.3f..%.3f", gc, synchrony(x, 500), synchrony(x[:500], 0), lo, hi)
+		if len(spikes) != n || tc.gc == "0*nS" && n != 0 {
+			t.Errorf("g_c = %s: lfp spiked %d times, the population mean rose above V_sync %d times", tc.gc, len(spikes), n)
+		}
 	}
-	_ = slices.Equal[[]float32]
 }
