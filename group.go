@@ -72,6 +72,7 @@ func (n *Network) Group(name string, size int, m Model) *Group {
 	g := &Group{net: n, index: len(n.desc.Groups), hi: size}
 	switch {
 	case !n.building("group " + name):
+	case !n.named(name, "group"):
 	case m.err != nil:
 		n.fail("group %q: %w", name, m.err)
 	case m.file == nil:
@@ -123,10 +124,10 @@ func (n *Network) Subgroup(name string, g *Group) *Group {
 	s.label = name
 	switch {
 	case !n.building("subgroup " + name):
-	case g.net != n:
-		n.fail("subgroup %q: %s belongs to another network", name, g)
+	case !n.mine(g, fmt.Sprintf("subgroup %q", name)):
 	case name == "":
 		n.fail("subgroup of %s: empty name", g)
+	case !n.named(name, "subgroup"):
 	case n.GroupByName(name) != nil:
 		n.fail("subgroup %q: a group or subgroup has that name", name)
 	default:

@@ -30,7 +30,7 @@ type SpikeMonitor struct {
 // SpikeMonitor records the spikes of g, or only of neurons (indices in g).
 func (n *Network) SpikeMonitor(g *Group, neurons ...int) *SpikeMonitor {
 	m := &SpikeMonitor{g: g}
-	if !n.building(fmt.Sprintf("spike monitor of %s", g)) {
+	if !n.mine(g, "spike monitor") || !n.building(fmt.Sprintf("spike monitor of %s", g)) {
 		return m
 	}
 	if len(neurons) > 0 {
@@ -83,7 +83,7 @@ type RateMonitor struct {
 // RateMonitor records the population rate of g.
 func (n *Network) RateMonitor(g *Group) *RateMonitor {
 	m := &RateMonitor{g: g}
-	if n.building(fmt.Sprintf("rate monitor of %s", g)) {
+	if n.mine(g, "rate monitor") && n.building(fmt.Sprintf("rate monitor of %s", g)) {
 		n.monitors = append(n.monitors, m)
 	}
 	return m

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"sync"
 	"time"
 
@@ -93,6 +94,34 @@ func (n *Network) fail(format string, args ...any) {
 	}
 }
 
+// mine reports whether g is a group of n, recording an error naming what
+// when it is not (nil, or another network's: its indices mean nothing here).
+func (n *Network) mine(g *Group, what string) bool {
+	switch {
+	case g == nil:
+		n.fail("%s: no group (nil)", what)
+		return false
+	case g.net != n:
+		n.fail("%s: %s belongs to another network", what, g)
+		return false
+	}
+	return true
+}
+
+// nameRe is what a name of a group or projection may be: an identifier,
+// as in Brian2 (names become file names: spikes_<name>.npz).
+var nameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// named reports whether name may name a group or projection, recording an
+// error naming what when it may not.
+func (n *Network) named(name, what string) bool {
+	if len(name) > 200 || !nameRe.MatchString(name) {
+		n.fail("%s %q: a name is a letter or _ then letters, digits and _ (it names files)", what, name)
+		return false
+	}
+	return true
+}
+
 // building reports whether the network may still change, recording an
 // error naming what when it may not.
 func (n *Network) building(what string) bool {
@@ -111,7 +140,8 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // the arrays and loads them onto the backend. Cancelling ctx stops the run
 // after the current batch of steps; the monitors keep what was recorded.
 // Between Runs, knobs (Group.Knob) may change parameters; Run and
-// Knob.Set exclude each other.
+// Knob.Set exclude each other: a Run while another Run or a Set is in
+// progress returns an error and changes nothing.
 //
 // A value of a neuron that becomes NaN, infinite or larger in magnitude
 // than 1e30 (host.Runaway) stops the run after its batch of steps with a
@@ -119,7 +149,9 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // first one; the monitors and the files of Record keep that batch, and
 // later Runs return the error again until Restore.
 func (n *Network) Run(ctx context.Context, duration float64) error {
-	n.mu.Lock()
+	if !n.mu.TryLock() {
+		return errors.New("run: the network is running already (a Run on another goroutine, or a Knob.Set): one Run at a time")
+	}
 	defer n.mu.Unlock()
 	if n.err != nil {
 		return n.err

@@ -45,6 +45,9 @@ type part struct {
 // makes Run fail with an error naming the group and the variable.
 func (n *Network) StateMonitor(g *Group, vars []string, every float64, neurons ...int) *StateMonitor {
 	m := &StateMonitor{g: g, vars: vars, every: 1}
+	if !n.mine(g, "state monitor") {
+		return m
+	}
 	what := fmt.Sprintf("state monitor of %s", g)
 	if !n.building(what) {
 		return m

@@ -99,7 +99,7 @@ func TestSubgroup(t *testing.T) {
 func TestSetAt(t *testing.T) {
 	at := syntax.Pos{File: "net.yaml", Line: 7, Col: 9}
 	for _, tt := range []struct{ variable, expr, want string }{
-		{"V_thresh", "-50*mV", `net.yaml:7:9: model lif_coba_exp has no variable "V_thresh"`},
+		{"V_thresh", "-50*mV", `net.yaml:7:9: group "g": model lif_coba_exp has no variable "V_thresh"`},
 		{"v", "-50*nS", "net.yaml:7:"},
 		{"v", "-50*mV + nope", "net.yaml:7:"},
 	} {
@@ -110,5 +110,61 @@ func TestSetAt(t *testing.T) {
 			t.Errorf("%s = %s: error %v, want one containing %q", tt.variable, tt.expr, err, tt.want)
 		}
 		net.Close()
+	}
+}
+
+// TestMisuse checks building calls that must fail with a clear error: a
+// name that is not an identifier (names become file names), a monitor of
+// another network's group, and a Run while another is in progress.
+func TestMisuse(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		build func(net *spikevk.Network)
+		want  string
+	}{
+		{"path name", func(net *spikevk.Network) {
+			net.Group("/../../x", 3, spikevk.Builtin("lif_coba_exp"))
+		}, `group "/../../x": a name is a letter or _ then letters`},
+		{"projection name", func(net *spikevk.Network) {
+			g := net.Group("g", 3, spikevk.Builtin("lif_coba_exp"))
+			net.Connect("a b", g, g, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"}, spikevk.AllToAll())
+		}, `projection "a b": a name is`},
+		{"foreign monitor", func(net *spikevk.Network) {
+			other := spikevk.New(spikevk.Config{Backend: "cpu"})
+			net.Group("g", 3, spikevk.Builtin("lif_coba_exp"))
+			net.SpikeMonitor(other.Group("h", 5, spikevk.Builtin("lif_coba_exp")))
+		}, `spike monitor: group "h" belongs to another network`},
+		{"foreign state monitor", func(net *spikevk.Network) {
+			other := spikevk.New(spikevk.Config{Backend: "cpu"})
+			net.StateMonitor(other.Group("h", 5, spikevk.Builtin("lif_coba_exp")), []string{"v"}, 1)
+		}, `state monitor: group "h" belongs to another network`},
+		{"nil monitor", func(net *spikevk.Network) { net.RateMonitor(nil) }, "rate monitor: no group (nil)"},
+	} {
+		net := spikevk.New(spikevk.Config{Backend: "cpu"})
+		tt.build(net)
+		if err := net.Run(context.Background(), 1); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
+		}
+		net.Close()
+	}
+
+	net := cpuCOBA(200, 1)
+	defer net.Close()
+	started := make(chan struct{})
+	net.Watch(func(uint64, int, [][]uint32) {
+		select {
+		case <-started:
+		default:
+			close(started)
+		}
+	})
+	done := make(chan error)
+	go func() { done <- net.Run(context.Background(), 2000) }()
+	<-started
+	if err := net.Run(context.Background(), 1); err == nil || !strings.Contains(err.Error(), "running already") {
+		t.Errorf("a second Run during the first: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -84,6 +84,7 @@ func (n *Network) Connect(name string, pre, post *Group, syn Synapses, rule Rule
 	p := &Projection{net: n, index: len(n.desc.Projections)}
 	switch {
 	case !n.building("projection " + name):
+	case !n.named(name, "projection"):
 	case pre == nil || post == nil || pre.net != n || post.net != n:
 		n.fail("projection %q: source and target must be groups of this network", name)
 	}

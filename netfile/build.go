@@ -226,13 +226,10 @@ func (b *builder) expr(n *yaml.Node, what string) (string, syntax.Pos, error) {
 		return "", syntax.Pos{}, err
 	}
 	at := b.f.pos(n)
+	if n.Style == 0 && strings.Count(text, "(") != strings.Count(text, ")") && b.inFlow(n) {
+		return "", at, b.f.errorf(n, "%s: %q has unbalanced parentheses: in a {…} mapping YAML ends a value at its first comma, so quote an expression with commas (\"clip(x, 0, 1)\")", what, text)
+	}
 	sub, err := b.sc.substitute(text, at)
-	if err == nil {
-		_, err = syntax.ParseExprAt(text, at)
-	}
-	if err != nil && n.Style == 0 && b.inFlow(n) {
-		err = fmt.Errorf("%w (in a {…} mapping YAML ends a value at its first comma: quote an expression with commas, \"clip(x, 0, 1)\")", err)
-	}
 	return sub, at, err
 }
 
