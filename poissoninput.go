@@ -44,11 +44,14 @@ func (g *Group) PoissonInput(variable string, n int, rate string, weight string)
 		return g
 	}
 	name := fmt.Sprintf("%s_poissoninput_%s_%d", g.Name(), variable, len(net.desc.Groups))
-	src := net.Group(name, 1, Model{file: &models.File{Name: "poissoninput", Threshold: "t >= 0*ms"}})
+	src := net.Group(name, 1, Model{file: &models.File{Name: poissonInputModel, Threshold: "t >= 0*ms"}})
 	syn := Synapses{Model: "u : 1", OnPre: fmt.Sprintf("u = rand()\n%s_post += (%s) * (%s)", variable, weight, binomialCount(n, p))}
 	net.Connect(name+"_synapses", src, g, syn, AllToAll())
 	return g
 }
+
+// poissonInputModel names the model of PoissonInput's sources (Group.Internal).
+const poissonInputModel = "poissoninput"
 
 // poissonProbability evaluates a constant rate and returns rate·dt.
 func poissonProbability(rate string, dt float64) (float64, error) {

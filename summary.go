@@ -22,7 +22,7 @@ type Summary struct {
 	Build          float64 `json:"build_s"`          // wall time of building and loading the network
 	Wall           float64 `json:"wall_s"`           // wall time of the runs
 	RealTimeFactor float64 `json:"real_time_factor"` // wall time per biological time
-	Synapses       int     `json:"synapses"`
+	Synapses       int     `json:"synapses"` // of the projections listed (not PoissonInput's own)
 	Events         uint64  `json:"synaptic_events"` // spikes times synapses leaving them
 	// SynapseBytes is the memory of the synapses: row pointers, targets,
 	// per-synapse delays and the per-synapse variables that are not one
@@ -86,12 +86,12 @@ func (n *Network) Summary() Summary {
 		sum.RealTimeFactor = sum.Wall / (sum.Time / 1000)
 	}
 	for k, p := range s.compiled.Plan.Projections {
-		sum.Synapses += p.Synapses()
 		sum.SynapseBytes += p.Bytes()
 		d := n.desc.Projections[k]
-		if strings.Contains(d.Name, "_poissoninput_") {
+		if internal(n.desc.Groups[d.Pre.Group]) {
 			continue // PoissonInput's own projection
 		}
+		sum.Synapses += p.Synapses()
 		ps := ProjectionSummary{Name: d.Name, Pre: n.rangeLabel(d.Pre), Post: n.rangeLabel(d.Post), Rule: d.Conn.Rule.String(), Synapses: p.Synapses()}
 		switch d.Conn.Rule {
 		case host.FixedProbability:
@@ -102,11 +102,15 @@ func (n *Network) Summary() Summary {
 		sum.Projections = append(sum.Projections, ps)
 	}
 	for _, g := range n.desc.Groups {
-		sum.Neurons += g.N
+		if !internal(g) {
+			sum.Neurons += g.N
+		}
 	}
 	sum.Stats = s.backend.Stats()
 	for gi, g := range s.compiled.Plan.Groups {
-		sum.Groups = append(sum.Groups, s.groups[gi].summary(g.Name, 0, g.N, sum.Time))
+		if !internal(n.desc.Groups[gi]) {
+			sum.Groups = append(sum.Groups, s.groups[gi].summary(g.Name, 0, g.N, sum.Time))
+		}
 	}
 	for _, g := range n.subgroups {
 		sum.Groups = append(sum.Groups, s.groups[g.index].summary(g.label, g.lo, g.hi, sum.Time))

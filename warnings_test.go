@@ -75,7 +75,7 @@ I_hold : amp`}.Model())
 // TestThresholdWarningInNetworks: the warning that the initial state is
 // above the threshold is about the model's own initial values; a group
 // that sets its initial state drops it, and PoissonInput's source (which
-// spikes every step by design) never shows it.
+// spikes every step by design) never shows it, nor appears in Summary.
 func TestThresholdWarningInNetworks(t *testing.T) {
 	model := spikevk.Equations{Equations: "dv/dt = -v/(10*ms) : volt", Threshold: "v > -50*mV", Reset: "v = -70*mV"}.Model()
 	for _, tt := range []struct {
@@ -95,6 +95,10 @@ func TestThresholdWarningInNetworks(t *testing.T) {
 		got := strings.Join(net.Warnings(), "\n")
 		if strings.Contains(got, "above the threshold") != tt.want || strings.Contains(got, "poissoninput") {
 			t.Errorf("%s: warnings %q", tt.name, got)
+		}
+		if sum := net.Summary(); len(sum.Groups) != 2 || sum.Neurons != 5 || sum.Synapses != 0 || len(sum.Projections) != 0 {
+			t.Errorf("%s: the summary shows PoissonInput's own group or synapses: %d groups, %d neurons, %d synapses",
+				tt.name, len(sum.Groups), sum.Neurons, sum.Synapses)
 		}
 		net.Close()
 	}

@@ -3,6 +3,7 @@ package spikevk
 import (
 	"github.com/spikevk/spikevk/gpu"
 	"github.com/spikevk/spikevk/gpu/vk"
+	"github.com/spikevk/spikevk/host"
 )
 
 // Watcher sees every batch of steps a Run simulates: first is the batch's
@@ -21,6 +22,12 @@ func (n *Network) Watch(w Watcher) { n.watchers = append(n.watchers, w) }
 // Groups returns the whole groups of the network in the order they were
 // added.
 func (n *Network) Groups() []*Group { return n.groups }
+
+// Internal reports whether g is one spikevk adds for its own use (the
+// one-neuron source of a PoissonInput), which summaries leave out.
+func (g *Group) Internal() bool { return internal(g.net.desc.Groups[g.index]) }
+
+func internal(d *host.Group) bool { return d.Model != nil && d.Model.Name == poissonInputModel }
 
 // Subgroups returns the named subgroups (Subgroup), in order.
 func (n *Network) Subgroups() []*Group { return n.subgroups }

@@ -194,3 +194,21 @@ synapses:
 		t.Errorf("unknown synapse parameter: %v", err)
 	}
 }
+
+// TestSetList checks -set paths through a list.
+func TestSetList(t *testing.T) {
+	text := strings.Replace(base, "    n: 10", "    n: 10\n    poisson_input:\n      - {target: g_e, n: 100, rate: 5*Hz, weight: 1*nS}", 1)
+	f, err := netfile.Parse("net.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Set("neurons.poisson_input.0.rate", "3*mV"); err != nil {
+		t.Fatal(err)
+	}
+	if err := buildAndRunFile(f); err == nil || !strings.Contains(err.Error(), `rate "3*mV": the rate must be in Hz`) {
+		t.Errorf("a rate in mV set through the list: %v", err)
+	}
+	if err := f.Set("neurons.poisson_input.1.rate", "3*Hz"); err == nil || !strings.Contains(err.Error(), "is a list of 1: 1 is not an index") {
+		t.Errorf("index past the list: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package netfile
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -13,7 +14,8 @@ import (
 // or synapses and a key in it: "afferents.rate", "neurons.n", "exc.delay";
 // a key that the entry does not have is a variable of its set mapping
 // ("neurons.tau_m" sets tau_m, "exc.w" the weight). Longer paths walk the
-// file's mappings ("exc.connect.p", "groups.neurons.set.v"). Errors in the
+// file's mappings and lists ("exc.connect.p", "groups.neurons.set.v",
+// "cell.poisson_input.0.rate"). Errors in the
 // value name "-set path".
 func (f *File) Set(path, value string) error {
 	keys := strings.Split(path, ".")
@@ -71,6 +73,19 @@ func (f *File) names(section string) []string {
 // the entry lacks goes into its set mapping.
 func (f *File) put(m *yaml.Node, keys []string, value *yaml.Node, path string, entry bool) error {
 	for k, key := range keys {
+		if m.Kind == yaml.SequenceNode { // a list item by index: cell.poisson_input.0.rate
+			i, err := strconv.Atoi(key)
+			if err != nil || i < 0 || i >= len(m.Content) {
+				return fmt.Errorf("-set %s: %s of %s is a list of %d: %s is not an index from 0", path, strings.Join(keys[:k], "."), f.Path, len(m.Content), key)
+			}
+			if k == len(keys)-1 {
+				*m.Content[i] = *value
+				f.origin[m.Content[i]] = f.origin[value]
+				return nil
+			}
+			m = m.Content[i]
+			continue
+		}
 		if m.Kind != yaml.MappingNode {
 			return fmt.Errorf("-set %s: %s of %s is not a mapping", path, strings.Join(keys[:k], "."), f.Path)
 		}

@@ -45,11 +45,14 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	for _, w := range warnings {
 		fmt.Fprintln(stdout, "warning:", w)
 	}
-	neurons := 0
+	sum := net.Summary()
+	groups := 0
 	for _, g := range net.Groups() {
-		neurons += g.N()
+		if !g.Internal() {
+			groups++
+		}
 	}
 	fmt.Fprintf(stdout, "%s: %d groups, %d neurons, %d synapses, %g ms in %d segments; %d warnings\n",
-		path, len(net.Groups()), neurons, net.Summary().Synapses, net.Duration(), len(net.Schedule), len(warnings))
+		path, groups, sum.Neurons, sum.Synapses, net.Duration(), len(net.Schedule), len(warnings))
 	return nil
 }

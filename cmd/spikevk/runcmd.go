@@ -246,10 +246,12 @@ func title(net *netfile.Network, path string) string {
 func headline(net *netfile.Network, path string) string {
 	n := 0
 	for _, g := range net.Groups() {
-		n += g.N()
+		if !g.Internal() {
+			n += g.N()
+		}
 	}
 	line := fmt.Sprintf("%s: %d neurons", title(net, path), n)
-	if d, _, _ := strings.Cut(strings.TrimSpace(net.Description), "\n"); d != "" {
+	if d := strings.TrimSpace(net.Description); d != "" {
 		line += "\n" + d
 	}
 	return line
@@ -260,7 +262,11 @@ func headline(net *netfile.Network, path string) string {
 func bands(net *netfile.Network) []window.Band {
 	groups := net.Subgroups()
 	if len(groups) == 0 {
-		groups = net.Groups()
+		for _, g := range net.Groups() {
+			if !g.Internal() {
+				groups = append(groups, g)
+			}
+		}
 	}
 	var out []window.Band
 	for _, g := range groups {

@@ -11,8 +11,14 @@ type Error struct {
 	Msg string
 }
 
-// Error returns "file:line:col: message".
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// Error returns "file:line:col: message", or the message alone without a
+// position.
+func (e *Error) Error() string {
+	if e.Pos.Line == 0 && e.Pos.File == "" {
+		return e.Msg // no position: none to print
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 // ErrorList is the list of errors of one parse, in source order. The parse
 // functions return a non-empty ErrorList as their error; errors.As finds the
