@@ -22,8 +22,8 @@ type Summary struct {
 	Build          float64 `json:"build_s"`          // wall time of building and loading the network
 	Wall           float64 `json:"wall_s"`           // wall time of the runs
 	RealTimeFactor float64 `json:"real_time_factor"` // wall time per biological time
-	Synapses       int     `json:"synapses"` // of the projections listed (not PoissonInput's own)
-	Events         uint64  `json:"synaptic_events"` // spikes times synapses leaving them
+	Synapses       int     `json:"synapses"`         // of the projections listed (not PoissonInput's own)
+	Events         uint64  `json:"synaptic_events"`  // spikes times synapses leaving them
 	// SynapseBytes is the memory of the synapses: row pointers, targets,
 	// per-synapse delays and the per-synapse variables that are not one
 	// constant.

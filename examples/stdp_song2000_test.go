@@ -149,9 +149,16 @@ func TestSTDPSong2000Figure(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := make([]float64, len(w))
+		low, high := 0, 0
 		for k, x := range w {
 			g[k] = float64(x) * 0.1e-9 // w_max = 0.1 nS
+			if x < 0.1 {
+				low++
+			} else if x > 0.9 {
+				high++
+			}
 		}
+		t.Logf("%g s: %.1f%% of the weights below 0.1·w_max, %.1f%% above 0.9·w_max", ms/1000, 100*float64(low)/float64(len(w)), 100*float64(high)/float64(len(w)))
 		p, err := viz.WeightPlot(fmt.Sprintf("%g s", ms/1000), g, "S")
 		if err != nil {
 			t.Fatal(err)
