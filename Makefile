@@ -10,6 +10,8 @@ BIN     := bin/spikevk
 # Tests fail rather than skip when no Vulkan device answers: the setup
 # installs lavapipe, so there always is one. Override with SPIKEVK_REQUIRE_GPU=0.
 export SPIKEVK_REQUIRE_GPU ?= 1
+# Likewise numpy, which the setup installs: the tests open the outputs with it.
+export SPIKEVK_REQUIRE_NUMPY ?= 1
 
 .PHONY: all setup build run test check bench clean
 

@@ -86,5 +86,5 @@ func ExampleKnob() {
 	// input.rates = 5*Hz: 477 spikes
 	// input.rates = 50*Hz: 4957 spikes
 	// input.rates = 5*Hz: 521 spikes
-	// knob input.rates: 0:0: the value of rates must be in Hz, but "50*mV" is in V
+	// knob input.rates: the value of rates must be in Hz, but "50*mV" is in V
 }

@@ -4,8 +4,11 @@ import (
 	"archive/zip"
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"codeberg.org/sbinet/npyio/npy"
 )
@@ -48,7 +51,7 @@ func writeNPZ(path string, entries []entry) error {
 				// npy writes one element at a time: buffer before the zip
 				// entry, whose every write updates a checksum.
 				bw := bufio.NewWriterSize(w, 1<<16)
-				if err = npy.Write(bw, e.value); err == nil {
+				if err = writeNPY(bw, e.value); err == nil {
 					err = bw.Flush()
 				}
 			}
@@ -64,6 +67,61 @@ func writeNPZ(path string, entries []entry) error {
 		return err
 	})
 }
+
+// writeNPY writes one .npy array. npyio gives an empty slice the shape ()
+// of a scalar with no data, which numpy cannot read; an empty array here
+// gets the shape (0,) instead (and a matrix without columns (rows, 0)).
+func writeNPY(w io.Writer, v any) error {
+	descr, shape, empty := emptyArray(v)
+	if !empty {
+		return npy.Write(w, v)
+	}
+	dims := make([]string, len(shape))
+	for k, d := range shape {
+		dims[k] = strconv.Itoa(d)
+	}
+	tuple := "(" + strings.Join(dims, ", ") + ",)"
+	if len(shape) > 1 {
+		tuple = "(" + strings.Join(dims, ", ") + ")"
+	}
+	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, tuple)
+	pad := 64 - (10+len(header)+1)%64 // magic 6, version 2, length 2; then the header ends with '\n'
+	if pad == 64 {
+		pad = 0
+	}
+	header += strings.Repeat(" ", pad) + "\n"
+	prefix := []byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, byte(len(header)), byte(len(header) >> 8)}
+	if _, err := w.Write(prefix); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, header)
+	return err
+}
+
+// emptyArray reports the numpy type and shape of v when it has no
+// elements: an empty slice, or an emptyMatrix.
+func emptyArray(v any) (descr string, shape []int, empty bool) {
+	switch x := v.(type) {
+	case []int32:
+		return "<i4", []int{0}, len(x) == 0
+	case []uint32:
+		return "<u4", []int{0}, len(x) == 0
+	case []int64:
+		return "<i8", []int{0}, len(x) == 0
+	case []uint64:
+		return "<u8", []int{0}, len(x) == 0
+	case []float32:
+		return "<f4", []int{0}, len(x) == 0
+	case []float64:
+		return "<f8", []int{0}, len(x) == 0
+	case emptyMatrix:
+		return "<f8", []int{x.rows, x.cols}, true
+	}
+	return "", nil, false
+}
+
+// emptyMatrix is a float64 matrix with no rows or no columns.
+type emptyMatrix struct{ rows, cols int }
 
 // writeAtomic calls write with a temporary path next to path and renames
 // the result to path.

@@ -223,11 +223,7 @@ func (m *StateMonitor) writeNPZ(path string) error {
 // is empty (mat.Dense has no empty matrices).
 func matrix(values []float64, rows, cols int) any {
 	if rows == 0 || cols == 0 {
-		out := make([][]float64, rows)
-		for k := range out {
-			out[k] = []float64{}
-		}
-		return out
+		return emptyMatrix{rows, cols} // gonum has no empty matrix; writeNPY writes its shape
 	}
 	return mat.NewDense(rows, cols, values)
 }

@@ -1,15 +1,16 @@
 #!/bin/sh
 # setup.sh installs the system packages spikevk needs on Debian (or Ubuntu):
 # the Vulkan loader and headers, Mesa's lavapipe software device, the GLSL to
-# SPIR-V compiler and SPIR-V tools, the validation layers, and what GLFW needs
-# to build. It is idempotent: when everything is present it only checks.
+# SPIR-V compiler and SPIR-V tools, the validation layers, what GLFW needs to
+# build, and numpy (the tests open every output file with numpy.load). It is
+# idempotent: when everything is present it only checks.
 # Elsewhere, or without root, it prints what to install by hand and fails.
 set -eu
 
 packages="mesa-vulkan-drivers libvulkan1 libvulkan-dev vulkan-tools
 vulkan-validationlayers glslc glslang-tools spirv-tools
 xvfb xauth libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-libxinerama-dev libxi-dev libxxf86vm-dev pkg-config gcc"
+libxinerama-dev libxi-dev libxxf86vm-dev pkg-config gcc python3-numpy"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
