@@ -14,6 +14,7 @@ type Builder struct {
 	seen   map[Instr]Reg
 	inputs map[string]Reg
 	outs   map[string]bool
+	deps   map[Reg][]bool // DependsOn's answers for x, by register
 }
 
 // NewBuilder returns an empty builder.

@@ -1,28 +1,34 @@
 package ir
 
-// DependsOn reports whether register r depends on register x.
+// DependsOn reports whether register r depends on register x. Operands
+// come before the instructions that use them, so one pass from x over the
+// code answers for every register; the pass is kept, and extended as the
+// code grows, so that the questions of Linear on a long expression cost
+// linear time in all.
 func (b *Builder) DependsOn(r, x Reg) bool {
-	memo := map[Reg]bool{}
-	var dep func(Reg) bool
-	dep = func(r Reg) bool {
-		if r == x {
-			return true
-		}
-		if v, ok := memo[r]; ok {
-			return v
-		}
-		in := b.p.Code[r]
+	if r < x {
+		return false
+	}
+	if b.deps == nil {
+		b.deps = map[Reg][]bool{}
+	}
+	d := b.deps[x]
+	if d == nil {
+		d = []bool{true} // d[k]: register x+k depends on x
+	}
+	for k := Reg(len(d)) + x; int(k) < len(b.p.Code); k++ {
+		in := b.p.Code[k]
 		v := false
 		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
-			if dep(a) {
+			if a >= x && d[a-x] {
 				v = true
 				break
 			}
 		}
-		memo[r] = v
-		return v
+		d = append(d, v)
 	}
-	return dep(r)
+	b.deps[x] = d
+	return d[r-x]
 }
 
 // Linear splits f into a·x + c with a and c independent of x, emitting a
