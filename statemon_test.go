@@ -149,6 +149,9 @@ func TestStateError(t *testing.T) {
 				!strings.HasPrefix(err.Error(), `group "P", neuron 17, variable v at t = `) {
 				t.Errorf("fault %+v: %v", *se, err)
 			}
+			if f := net.Summary().Fault; f == nil || f.Group != "P" || f.Neuron != 17 || f.Variable != "v" || f.Time != float64(se.Time) {
+				t.Errorf("summary fault %+v, want that of %v", f, err)
+			}
 			if got := net.Summary().Time; got != 200 {
 				t.Errorf("the run stopped at %v ms, want 200 (the end of the faulty batch)", got)
 			}
@@ -162,11 +165,45 @@ func TestStateError(t *testing.T) {
 			if err := net.Restore(start); err != nil {
 				t.Fatal(err)
 			}
+			if f := net.Summary().Fault; f != nil {
+				t.Errorf("fault %+v after Restore", f)
+			}
 			run(t, net, 100)
 		})
 	}
 	if len(errs) == 2 && errs["cpu"] != errs["vulkan"] {
 		t.Errorf("faults differ: cpu %+v, vulkan %+v", errs["cpu"], errs["vulkan"])
+	}
+}
+
+// TestFaultInMetadata: metadata.json records the fault that stopped a run.
+func TestFaultInMetadata(t *testing.T) {
+	dir := t.TempDir()
+	net, _ := runaway("cpu")
+	defer net.Close()
+	net.Record(dir)
+	if err := net.Run(context.Background(), 300); err == nil {
+		t.Fatal("no fault")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "metadata.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta struct {
+		Summary struct {
+			Fault *struct {
+				Group    string `json:"group"`
+				Neuron   int    `json:"neuron"`
+				Variable string `json:"variable"`
+				Value    any    `json:"value"`
+			} `json:"fault"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(data, &meta); err != nil {
+		t.Fatal(err)
+	}
+	if f := meta.Summary.Fault; f == nil || f.Group != "P" || f.Neuron != 17 || f.Variable != "v" || f.Value == nil {
+		t.Errorf("metadata.json fault %+v:\n%s", f, data)
 	}
 }
 

@@ -31,6 +31,32 @@ type Summary struct {
 	Stats        host.Stats          `json:"backend_stats"`
 	Groups       []GroupSummary      `json:"groups"`
 	Projections  []ProjectionSummary `json:"projections"`
+	// Fault is the runaway value that stopped the simulation (see
+	// Network.Run); nil: none. Monitors hold the rest of its batch.
+	Fault *Fault `json:"fault,omitempty"`
+}
+
+// Fault is a NaN, infinite or runaway value of a neuron (host.StateError).
+type Fault struct {
+	Group    string  `json:"group"`
+	Neuron   int     `json:"neuron"`
+	Variable string  `json:"variable"`
+	Time     float64 `json:"time_ms"` // at the start of the step that computed it
+	Value    float64 `json:"value"`   // NaN and ±Inf as JSON strings
+	Message  string  `json:"message"`
+}
+
+// MarshalJSON writes a value JSON cannot hold (NaN, ±Inf) as a string.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	type plain Fault
+	var v any = f.Value
+	if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) {
+		v = fmt.Sprint(f.Value)
+	}
+	return json.Marshal(struct {
+		plain
+		Value any `json:"value"`
+	}{plain(f), v})
 }
 
 // ProjectionSummary describes one projection: its groups (as
@@ -106,6 +132,9 @@ func (n *Network) Summary() Summary {
 			sum.Neurons += g.N
 		}
 	}
+	if e := s.fault; e != nil {
+		sum.Fault = &Fault{Group: e.Group, Neuron: e.Neuron, Variable: e.Var, Time: float64(e.Time), Value: float64(e.Value), Message: e.Error()}
+	}
 	sum.Stats = s.backend.Stats()
 	for gi, g := range s.compiled.Plan.Groups {
 		if !internal(n.desc.Groups[gi]) {
@@ -155,6 +184,9 @@ func (s Summary) String() string {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.3f\t\n", g.Name, g.N, g.Spikes, g.Rate, g.CV)
 	}
 	tw.Flush()
+	if s.Fault != nil {
+		fmt.Fprintf(&b, "\nstopped at a fault: %s\n", s.Fault.Message)
+	}
 	fmt.Fprintf(&b, "\nbuild %.2f s, run %.2f s wall, real-time factor %.3f, %.3g synaptic events/s\n",
 		s.Build, s.Wall, s.RealTimeFactor, float64(s.Events)/max(s.Wall, 1e-9))
 	return b.String()
