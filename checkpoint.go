@@ -1,11 +1,17 @@
 package spikevk
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"math"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"codeberg.org/sbinet/npyio/npz"
 
@@ -246,6 +252,9 @@ func (n *Network) LoadCheckpoint(path string) error {
 // readCheckpoint reads a checkpoint file for the network's plan, checking
 // its metadata first.
 func (n *Network) readCheckpoint(path string) (*Checkpoint, error) {
+	if err := checkEntries(path); err != nil {
+		return nil, err
+	}
 	r, err := npz.Open(path)
 	if err != nil {
 		return nil, err
@@ -348,6 +357,81 @@ func readStats(r *npz.Reader, g *host.GroupPlan) (*groupStats, error) {
 
 // readExactly reads entry name of r into dst, which must be as long as
 // the entry.
+// checkEntries reads every entry of the archive at path to its end, which
+// verifies its checksum, and checks that the shape its .npy header claims
+// fits in its bytes, before anything is allocated for it: a damaged or
+// forged entry is an error that names it.
+func checkEntries(path string) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		rc, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("entry %s: %w", f.Name, err)
+		}
+		var head [4096]byte
+		n, _ := io.ReadFull(rc, head[:])
+		_, err = io.Copy(io.Discard, rc)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("entry %s is damaged: %w", f.Name, err)
+		}
+		if need, ok := npyBytes(head[:n]); ok && need > f.UncompressedSize64 {
+			return fmt.Errorf("entry %s claims %d bytes of data in %d", f.Name, need, f.UncompressedSize64)
+		}
+	}
+	return nil
+}
+
+// The item size and shape of a .npy header.
+var (
+	npyDescr = regexp.MustCompile(`'descr':\s*'[<>|=]?[a-zA-Z](\d+)'`)
+	npyShape = regexp.MustCompile(`'shape':\s*\(([^)]*)\)`)
+)
+
+// npyBytes reads the shape and item size of a .npy header and returns the
+// bytes of data it claims; false when the header is not one it reads
+// (the npy reader then reports it).
+func npyBytes(b []byte) (uint64, bool) {
+	if len(b) < 10 || string(b[1:6]) != "NUMPY" {
+		return 0, false
+	}
+	start, size := 10, int(b[8])|int(b[9])<<8
+	if b[6] >= 2 && len(b) >= 12 {
+		start, size = 12, int(b[8])|int(b[9])<<8|int(b[10])<<16|int(b[11])<<24
+	}
+	if start+size > len(b) {
+		return 0, false
+	}
+	h := string(b[start : start+size])
+	descr, shape := npyDescr.FindStringSubmatch(h), npyShape.FindStringSubmatch(h)
+	if descr == nil || shape == nil {
+		return 0, false
+	}
+	item, err := strconv.ParseUint(descr[1], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	total := item
+	for _, d := range strings.Split(shape[1], ",") {
+		if d = strings.TrimSpace(d); d == "" {
+			continue
+		}
+		v, err := strconv.ParseUint(d, 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		if v != 0 && total > math.MaxUint64/v {
+			return math.MaxUint64, true
+		}
+		total *= v
+	}
+	return total, true
+}
+
 func readExactly[T any](r *npz.Reader, name string, dst []T) error {
 	var v []T
 	if err := r.Read(name, &v); err != nil {

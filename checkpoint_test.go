@@ -1,6 +1,8 @@
 package spikevk_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -200,6 +202,26 @@ func TestCheckpointErrors(t *testing.T) {
 	if err := os.WriteFile(truncated, data[:len(data)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
+	damaged := filepath.Join(dir, "damaged.npz")
+	flipped := slices.Clone(data)
+	for k := len(flipped) / 3; k < len(flipped)/3+8; k++ {
+		flipped[k] ^= 0x5a // inside an entry's data: the directory stays intact
+	}
+	if err := os.WriteFile(damaged, flipped, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	forged := filepath.Join(dir, "forged.npz")
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "groups/neurons/v.npy", Method: zip.Store})
+	header := "{'descr': '<f4', 'fortran_order': False, 'shape': (9999999999,), }"
+	header += strings.Repeat(" ", 64-(10+len(header)+1)%64) + "\n"
+	w.Write(append([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, byte(len(header)), byte(len(header) >> 8)}, header...))
+	w.Write(make([]byte, 16))
+	zw.Close()
+	if err := os.WriteFile(forged, zbuf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	closed := func(n *spikevk.Network) *spikevk.Network {
 		t.Cleanup(func() { n.Close() })
 		return n
@@ -216,6 +238,8 @@ func TestCheckpointErrors(t *testing.T) {
 	}{
 		{"truncated", other(cfg, 1000, 0.05), truncated, "truncated.npz"},
 		{"missing", other(cfg, 1000, 0.05), filepath.Join(dir, "none.npz"), "none.npz"},
+		{"damaged", other(cfg, 1000, 0.05), damaged, "is damaged"},
+		{"forged", other(cfg, 1000, 0.05), forged, "entry groups/neurons/v.npy claims 39999999996 bytes of data in"},
 		{"other synapses", other(cfg, 1000, 0.02), path, "another network"},
 		{"other size", other(cfg, 800, 0.05), path, "another network"},
 		{"other seed", other(spikevk.Config{Seed: 6, Backend: "cpu"}, 1000, 0.05), path, "seed"},
