@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spikevk/spikevk/models/ir"
 	"github.com/spikevk/spikevk/models/syntax"
@@ -120,7 +121,14 @@ func (m *Model) evaluate(settings []Setting, vars map[string]Var, into map[strin
 		if err != nil {
 			return posErr(s.Pos, "the value of %s %v (random draws belong in a network's initial values)", s.Name, err)
 		}
-		into[s.Name] = float32(x)
+		switch f := float32(x); {
+		case math.IsNaN(x):
+			return posErr(s.Pos, "the value of %s, %s, is not a number (NaN: log(0)·0, 0/0, sqrt of a negative?)", s.Name, s.Value)
+		case math.IsInf(float64(f), 0):
+			return posErr(s.Pos, "the value of %s, %s, is %g, not a finite float32 (log(0), a division by 0, or a magnitude beyond 3.4e38 in spikevk's units)", s.Name, s.Value, x)
+		default:
+			into[s.Name] = f
+		}
 	}
 	return nil
 }

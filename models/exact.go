@@ -5,6 +5,7 @@ import (
 
 	"github.com/spikevk/spikevk/models/ir"
 	"github.com/spikevk/spikevk/models/linear"
+	"github.com/spikevk/spikevk/models/syntax"
 )
 
 // system is dx/dt = A·x + c with A and c free of the states, of time and of
@@ -221,6 +222,15 @@ func (n *Neuron) derivePropagators(size int, values map[string][]float32) (map[s
 			c[i] = r[states*states+i]
 		}
 		pm, q, err := linear.Propagator(a, c, n.dt)
+		if ce, ok := err.(*linear.CoefficientError); ok {
+			st := n.States[ce.Row]
+			what := "its constant term"
+			if ce.Col < states {
+				what = "its coefficient of " + n.States[ce.Col].Name
+			}
+			return nil, &syntax.Error{Pos: st.Pos, Msg: fmt.Sprintf("d%s/dt: %s is %g for neuron %d: a parameter it uses is 0 where it divides, infinite, or too large (|value·dt| above 1e30)",
+				st.Name, what, ce.Value, k)}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("models: neuron %d: %w", k, err)
 		}

@@ -78,6 +78,10 @@ func TestModelFileErrors(t *testing.T) {
 		{"initial value of an unknown variable", "  v: E_L", "  u: E_L", "m.yaml:13:6: u is not a state variable of this model"},
 		{"no equations", "equations: |", "eqs: |", `unknown key "eqs"`},
 		{"initial above threshold", "  v: E_L", "  v: -40*mV", ""},
+		{"beyond float32", "E_L: -70*mV", "E_L: 1e39*volt", "m.yaml:9:8: the value of E_L, 1e39*volt, is +Inf, not a finite float32"},
+		{"log of 0", "E_L: -70*mV", "E_L: log(0)*mV", "m.yaml:9:8: the value of E_L, log(0)*mV, is -Inf"},
+		{"zero time constant", "tau: {value: 10*ms", "tau: {value: 0*ms", "m.yaml:3:3: dv/dt: its coefficient of v is -Inf for neuron 0"},
+		{"overflowing constant", "dv/dt = (E_L - v)/tau : volt", "dv/dt = (E_L - v)/tau + exp(1000)*mV/ms : volt", "m.yaml:3:3: dv/dt: its constant term is +Inf"},
 	} {
 		src := strings.Replace(goodModel, tc.replace, tc.with, 1)
 		f, err := ParseFile("m.yaml", []byte(src))

@@ -18,6 +18,24 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// maxEntry bounds the entries of A·dt and b·dt: beyond it the matrix
+// exponential's scaling and squaring runs for ever (at Inf) or long, and the
+// result would not fit in float32 anyway.
+const maxEntry = 1e30
+
+func usable(x float64) bool { return !math.IsNaN(x) && math.Abs(x) <= maxEntry }
+
+// CoefficientError is a coefficient of A (Col < n) or a constant term of b
+// (Col == n) that is NaN, infinite or too large.
+type CoefficientError struct {
+	Row, Col int
+	Value    float64
+}
+
+func (e *CoefficientError) Error() string {
+	return fmt.Sprintf("linear: coefficient (%d, %d) is %v", e.Row, e.Col, e.Value)
+}
+
 // Propagator returns P and q for dx/dt = A·x + b over a step dt. A is n×n
 // (row-major rows), b has n elements (nil means zero).
 func Propagator(a [][]float64, b []float64, dt float64) (p [][]float64, q []float64, err error) {
@@ -34,12 +52,15 @@ func Propagator(a [][]float64, b []float64, dt float64) (p [][]float64, q []floa
 			return nil, nil, fmt.Errorf("linear: row %d of the %d×%d matrix has %d elements", i, n, n, len(row))
 		}
 		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, nil, fmt.Errorf("linear: coefficient (%d, %d) is %v", i, j, v)
+			if !usable(v * dt) {
+				return nil, nil, &CoefficientError{Row: i, Col: j, Value: v}
 			}
 			aug.Set(i, j, v*dt)
 		}
 		if b != nil {
+			if !usable(b[i] * dt) {
+				return nil, nil, &CoefficientError{Row: i, Col: n, Value: b[i]}
+			}
 			aug.Set(i, n, b[i]*dt)
 		}
 	}
