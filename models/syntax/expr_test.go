@@ -171,6 +171,7 @@ func TestParseExprErrors(t *testing.T) {
 		{strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300), "1:201: expression nested too deeply (more than 200 levels)"},
 		{strings.Repeat("-", 300) + "1", "1:201: expression nested too deeply (more than 200 levels)"},
 		{strings.Repeat("not ", 300) + "a", "1:801: expression nested too deeply (more than 200 levels)"},
+		{"1" + strings.Repeat(" + 1", 20001), "1:80003: expression too long (more than 20000 operations): split it into subexpressions"},
 		{strings.Repeat("2**", 300) + "2", "1:602: expression nested too deeply (more than 200 levels)"},
 		{strings.Repeat("f(", 300), "1:402: expression nested too deeply (more than 200 levels)"},
 		{"a, b", `1:2: unexpected ","`},

@@ -20,12 +20,18 @@ var pythonKeywords = map[string]bool{
 // maxDepth bounds the nesting of an expression, so that no input exhausts the stack.
 const maxDepth = 200
 
+// maxOps bounds the binary operations of an expression: a chain a + b + …
+// is a tree as deep as it is long, which every later stage walks
+// recursively.
+const maxOps = 20000
+
 // parser parses one expression from a slice of tokens ending in tEOF.
 type parser struct {
 	s     *source
 	toks  []token
 	i     int
 	depth int
+	ops   int // binary operations so far
 	after string // the text before the tokens ("=" in an equation), for messages
 	err   *Error
 }
@@ -100,6 +106,10 @@ func (p *parser) binaryLevel(operand func() Expr, match func() bool) Expr {
 	x := operand()
 	for p.err == nil && match() {
 		t := p.advance()
+		if p.ops++; p.ops > maxOps {
+			p.fail(t.off, "expression too long (more than %d operations): split it into subexpressions", maxOps)
+			return nil
+		}
 		y := operand()
 		if p.err != nil {
 			return nil
