@@ -55,9 +55,9 @@ func stdpTwin() (*spikevk.Network, *spikevk.Projection) {
 // from Brian2's distribution misses by chance with a probability of
 // about 0.4% per figure). Brian2 gives 14.0 ± 0.7% low and 12.0 ± 0.8%
 // high at 20 s, 17.2 ± 0.7% and 14.8 ± 1.0% at 50 s; both shares start
-// at 10% (w = rand()). Without plasticity the shares stay at 10 ± 1%
-// (binomial), 11 sd below Brian2's low share and 5 sd below its high
-// share at 50 s. A wrong balance of the rule fails too: with
+// near 10% (w = rand(); 10.8% and 9.3% with the file's seed). Without
+// plasticity they would stay there, 10 ± 1% (binomial), 11 sd below
+// Brian2's low share and 5 sd below its high share at 50 s. A wrong balance of the rule fails too: with
 // A_post = -A_pre (-set stdp.Apost=-0.01) the file ends 50 s with 0.1%
 // low and 51.5% high, with A_post = -1.10·A_pre 22.3% low and 11.3%
 // high.
