@@ -31,7 +31,7 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
-	ops   int // binary operations so far
+	ops   int    // binary operations so far
 	after string // the text before the tokens ("=" in an equation), for messages
 	err   *Error
 }
