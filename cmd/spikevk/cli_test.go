@@ -109,3 +109,27 @@ func TestSweep(t *testing.T) {
 		t.Errorf("sweep.txt (%v):\n%s", err, text)
 	}
 }
+
+// TestOutputKey checks that a network file's output folder is where run
+// records, unless -out says otherwise.
+func TestOutputKey(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "net.yaml")
+	text := "output: " + filepath.Join(dir, "from_file") + "\nduration: 5*ms\ngroups:\n  p: {rate: 100*Hz, n: 5}\nmonitors:\n  spikes: [p]\n"
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := run([]string{"run", file, "-backend", "cpu"}, &out, &out); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "from_file", "spikes_p.npz")); err != nil {
+		t.Error(err)
+	}
+	if code := run([]string{"run", file, "-backend", "cpu", "-out", filepath.Join(dir, "flag")}, &out, &out); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "flag", "spikes_p.npz")); err != nil {
+		t.Error(err)
+	}
+}

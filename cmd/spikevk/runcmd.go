@@ -128,7 +128,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	backend := fs.String("backend", "", "auto (best Vulkan device, else the CPU reference), vulkan or cpu; default: the file's, else auto")
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
 	duration := fs.Float64("t", 0, "biological time in ms instead of the file's duration")
-	out := fs.String("out", "spikevk-out", "output folder for the recordings and metadata.json, written during the run and at its end (empty: none)")
+	out := fs.String("out", "spikevk-out", "output folder for the recordings and metadata.json, written during the run and at its end (empty: none); default: the file's output, else spikevk-out")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	plot := fs.Bool("plot", false, "write the standard figures (spikevk plot) into the -out folder after the run")
 	printDefault := fs.Bool("print-default", false, "print the default network file and exit")
@@ -169,6 +169,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	defer net.Close()
 	if err := setDuration(net, *duration); err != nil {
 		return err
+	}
+	if net.Output != "" && !flagSet(fs, "out") { // the file's output folder, unless -out says otherwise
+		*out = net.Output
 	}
 	if *out != "" {
 		net.Record(*out)
@@ -218,6 +221,13 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return runErr
+}
+
+// flagSet reports whether the flag name was given.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // setDuration makes a one-segment schedule last ms (0: as the file says).
