@@ -277,3 +277,20 @@ func TestCurrentErrors(t *testing.T) {
 		t.Errorf("OU current with rk4: error %v, want one that names the group and the method", err)
 	}
 }
+
+// TestInjectErrors: an injected current that does not fit the model is an
+// error that quotes the current, not a position in the model's file.
+func TestInjectErrors(t *testing.T) {
+	for _, tt := range []struct{ expr, want string }{
+		{"5*mV", `group "g": the current injected (I ← "5*mV") does not fit model adex: I is declared in A but its expression is in V`},
+		{"5*pA + nope", `the current injected (I ← "5*pA + nope") does not fit model adex: unknown name "nope"`},
+	} {
+		net := spikevk.New(spikevk.Config{Backend: "cpu"})
+		net.Group("g", 2, spikevk.Builtin("adex")).Inject("I", spikevk.Expression(tt.expr))
+		err := net.Run(context.Background(), 1)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "library/") {
+			t.Errorf("Inject %q: %v, want %q", tt.expr, err, tt.want)
+		}
+		net.Close()
+	}
+}

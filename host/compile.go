@@ -114,6 +114,26 @@ func dropped(g *Group, m *models.Model, w models.Warning) bool {
 	return g.Model.Name == "" || setsAll(g, w.Unset)
 }
 
+// injectError is err, an error of a model that is fine without the
+// currents injected into it, told as the currents' error: its position
+// is in the model's file, where the currents were written in, not in the
+// user's text.
+func injectError(g *Group, err error) error {
+	msg := err.Error()
+	if se, ok := err.(*syntax.Error); ok {
+		msg = se.Msg
+	}
+	var currents []string
+	for _, c := range g.Currents {
+		text := c.Expr
+		if c.Tau > 0 {
+			text = fmt.Sprintf("OU(%s, %s, %g ms)", c.Mean, c.SD, c.Tau)
+		}
+		currents = append(currents, fmt.Sprintf("%s ← %q", c.Var, text))
+	}
+	return fmt.Errorf("the current injected (%s) does not fit model %s: %s", strings.Join(currents, ", "), modelName(g.Model), msg)
+}
+
 // summedInto reports whether a projection of net declares x_post or
 // x_pre a summed variable (Brian2's "(summed)" flag) on neurons of g.
 func summedInto(net *Network, g *Group, x string) bool {
@@ -183,6 +203,11 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 		return nil, nil, err
 	}
 	m, err := models.CheckSeries(file, net.DT, ss.decls)
+	if err != nil && file != g.Model {
+		if _, plain := models.CheckSeries(g.Model, net.DT, ss.decls); plain == nil {
+			return nil, nil, injectError(g, err)
+		}
+	}
 	if err != nil {
 		return nil, nil, err
 	}
