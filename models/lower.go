@@ -342,15 +342,67 @@ func rational(k float64) (num, den int, ok bool) {
 
 // funcArity lists the functions of the language with their argument counts.
 var funcArity = map[string]int{"exp": 1, "exprel": 1, "log": 1, "sin": 1, "cos": 1, "tanh": 1, "sqrt": 1, "abs": 1, "floor": 1,
-	"ceil": 1, "int": 1, "clip": 3, "rand": 0, "randn": 0}
+	"ceil": 1, "int": 1, "clip": 3, "rand": 0, "randn": 0,
+	"tan": 1, "sinh": 1, "cosh": 1, "log10": 1, "expm1": 1, "log1p": 1, "sign": 1, "where": 3}
+
+// composed are Brian2's functions written with the IR's ops, so that both
+// backends compute them alike: each takes a dimensionless number.
+var composed = map[string]func(b *ir.Builder, x ir.Reg) ir.Reg{
+	"tan": func(b *ir.Builder, x ir.Reg) ir.Reg { return b.Op2(ir.OpDiv, b.Op1(ir.OpSin, x), b.Op1(ir.OpCos, x)) },
+	"sinh": func(b *ir.Builder, x ir.Reg) ir.Reg {
+		return b.Op2(ir.OpMul, b.Const(0.5), b.Op2(ir.OpSub, b.Op1(ir.OpExp, x), b.Op1(ir.OpExp, b.Op1(ir.OpNeg, x))))
+	},
+	"cosh": func(b *ir.Builder, x ir.Reg) ir.Reg {
+		return b.Op2(ir.OpMul, b.Const(0.5), b.Op2(ir.OpAdd, b.Op1(ir.OpExp, x), b.Op1(ir.OpExp, b.Op1(ir.OpNeg, x))))
+	},
+	"log10": func(b *ir.Builder, x ir.Reg) ir.Reg { return b.Op2(ir.OpMul, b.Op1(ir.OpLog, x), b.Const(1/math.Ln10)) },
+	// e^x − 1 = x·exprel(x), without the cancellation near 0.
+	"expm1": func(b *ir.Builder, x ir.Reg) ir.Reg { return b.Op2(ir.OpMul, x, b.Exprel(x)) },
+	// log(1 + x) = log(u)·x/(u − 1) for u = 1 + x rounded (Goldberg 1991),
+	// x where u rounds to 1.
+	"log1p": func(b *ir.Builder, x ir.Reg) ir.Reg {
+		u := b.Op2(ir.OpAdd, b.Const(1), x)
+		q := b.Op2(ir.OpDiv, b.Op2(ir.OpMul, b.Op1(ir.OpLog, u), x), b.Op2(ir.OpSub, u, b.Const(1)))
+		return b.Select(b.Op2(ir.OpEq, u, b.Const(1)), x, q)
+	},
+	"sign": func(b *ir.Builder, x ir.Reg) ir.Reg {
+		return b.Select(b.Op2(ir.OpGt, x, b.Const(0)), b.Const(1), b.Select(b.Op2(ir.OpLt, x, b.Const(0)), b.Const(-1), b.Const(0)))
+	},
+}
 
 // unaryFuncs are the functions of one dimensionless number.
 var unaryFuncs = map[string]ir.Op{"exp": ir.OpExp, "log": ir.OpLog, "sin": ir.OpSin, "cos": ir.OpCos, "tanh": ir.OpTanh}
+
+// where is Brian2's where(condition, a, b): a where the condition holds,
+// else b, both in one dimension.
+func (s *scope) where(n *syntax.Call) (value, error) {
+	var vs [3]value
+	for i, a := range n.Args {
+		v, err := s.lower(a)
+		if err != nil {
+			return value{}, err
+		}
+		vs[i] = v
+	}
+	c, x, y := vs[0], vs[1], vs[2]
+	switch {
+	case !c.bool:
+		return value{}, errorf(n.Args[0].Position(), "the first argument of where() is a condition, such as v > V_th")
+	case x.bool || y.bool:
+		return value{}, errorf(n.Pos, "where() chooses between two numbers, not conditions")
+	case !x.dim.Equal(y.dim):
+		return value{}, errorf(n.Pos, "where() needs its two values in one dimension, got %s and %s", x.dim, y.dim)
+	}
+	return value{reg: s.b.Select(c.reg, x.reg, y.reg), dim: x.dim}, nil
+}
 
 func (s *scope) call(n *syntax.Call) (value, error) {
 	b := s.b
 	if ts, ok := s.series[n.Func]; ok {
 		return s.seriesCall(n, ts)
+	}
+	if n.Func == "where" && len(n.Args) == 3 {
+		return s.where(n)
 	}
 	args := make([]value, len(n.Args))
 	for i, a := range n.Args {
@@ -379,6 +431,12 @@ func (s *scope) call(n *syntax.Call) (value, error) {
 			return value{}, errorf(n.Pos, "the argument of %s() must be dimensionless, not %s", n.Func, args[0].dim)
 		}
 		return value{reg: b.Op1(op, args[0].reg)}, nil
+	}
+	if f, ok := composed[n.Func]; ok {
+		if n.Func != "sign" && !args[0].dim.IsDimensionless() {
+			return value{}, errorf(n.Pos, "the argument of %s() must be dimensionless, not %s", n.Func, args[0].dim)
+		}
+		return value{reg: f(b, args[0].reg)}, nil
 	}
 	switch n.Func {
 	case "exprel":
