@@ -63,6 +63,7 @@ type Network struct {
 	desc      host.Network
 	groups    []*Group // the whole groups, by index in desc.Groups
 	subgroups []*Group // the named subgroups (Subgroup), in order
+	closed    bool     // Close was called after a Run
 	err       error    // the first error of a building call
 	monitors  []monitor
 	outDir    string // Record's folder; empty: none
@@ -156,8 +157,14 @@ func (n *Network) Run(ctx context.Context, duration float64) error {
 	if n.err != nil {
 		return n.err
 	}
+	if n.closed {
+		return errors.New("run: the network is closed (Close): build a new one")
+	}
+	if !(duration >= 0) {
+		return fmt.Errorf("run: duration %g ms is negative (or NaN): a Run goes forward", duration)
+	}
 	steps := math.Round(duration / n.cfg.DT)
-	if !(duration >= 0) || math.Abs(duration/n.cfg.DT-steps) > 1e-6*math.Max(1, steps) {
+	if math.Abs(duration/n.cfg.DT-steps) > 1e-6*math.Max(1, steps) {
 		return fmt.Errorf("run: duration %g ms is not a whole number of time steps of %g ms", duration, n.cfg.DT)
 	}
 	if n.sim == nil {
@@ -187,9 +194,10 @@ func (n *Network) Warnings() []string {
 
 // Close releases the backend. The monitors keep their records.
 func (n *Network) Close() error {
-	if n.sim == nil {
+	if n.sim == nil || n.closed {
 		return nil
 	}
+	n.closed = true
 	return n.sim.backend.Close()
 }
 

@@ -125,6 +125,18 @@ func TestAPIErrors(t *testing.T) {
 			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
 			return net.Run(ctx, 0.25)
 		}, "not a whole number of time steps"},
+		{"negative duration", func(net *spikevk.Network) error {
+			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
+			return net.Run(ctx, -5)
+		}, "duration -5 ms is negative"},
+		{"run after close", func(net *spikevk.Network) error {
+			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
+			if err := net.Run(ctx, 1); err != nil {
+				return err
+			}
+			net.Close()
+			return net.Run(ctx, 1)
+		}, "the network is closed"},
 		{"backend", func(net *spikevk.Network) error {
 			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
 			return net.Run(ctx, 1)

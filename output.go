@@ -123,8 +123,8 @@ func emptyArray(v any) (descr string, shape []int, empty bool) {
 // emptyMatrix is a float64 matrix with no rows or no columns.
 type emptyMatrix struct{ rows, cols int }
 
-// writeAtomic calls write with a temporary path next to path and renames
-// the result to path.
+// writeAtomic calls write with a temporary path next to path, flushes the
+// result to the disk and renames it to path.
 func writeAtomic(path string, write func(tmp string) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -140,9 +140,26 @@ func writeAtomic(path string, write func(tmp string) error) error {
 		os.Remove(tmp)
 		return err
 	}
+	if err := syncFile(tmp); err != nil { // on disk before the rename, so a power loss leaves no empty file
+		os.Remove(tmp)
+		return err
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	return nil
+	return syncFile(filepath.Dir(path)) // the rename itself
+}
+
+// syncFile flushes a file, or a folder's entries, to the disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
