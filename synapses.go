@@ -127,7 +127,8 @@ func (p *Projection) SetAt(variable, expr string, at syntax.Pos) *Projection {
 	return p
 }
 
-// SetArray gives a synapse variable one value per synapse, in unit, in the
+// SetArray gives a synapse variable one value per synapse, in unit: for a
+// Pairs rule in the order of the pairs given (as Brian2), else in the
 // order of Synapses.
 func (p *Projection) SetArray(variable string, values []float64, unit string) *Projection {
 	return p.SetArrayAt(variable, values, unit, syntax.Pos{})
@@ -158,7 +159,7 @@ func (p *Projection) SetDelayAt(expr string, at syntax.Pos) *Projection {
 }
 
 // SetDelayArray gives each synapse its delay, in unit, in the order of
-// Synapses.
+// SetArray.
 func (p *Projection) SetDelayArray(values []float64, unit string) *Projection {
 	if p.net.building(fmt.Sprintf("projection %q: set delay", p.Name())) {
 		p.desc().Delay = host.Value{Array: values, Unit: unit}

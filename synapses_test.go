@@ -2,6 +2,7 @@ package spikevk_test
 
 import (
 	"context"
+	"maps"
 	"math"
 	"testing"
 
@@ -160,5 +161,29 @@ func TestWeightDistributions(t *testing.T) {
 		if !math.IsNaN(tt.mean) && (math.Abs(mean-tt.mean) > tt.tolMean*tt.mean+1e-6 || math.Abs(sd-tt.sd) > tt.tolSD*tt.sd+1e-6) {
 			t.Errorf("%s: mean %.4f sd %.4f, want %.4f and %.4f", tt.expr, mean, sd, tt.mean, tt.sd)
 		}
+	}
+}
+
+// TestPairsValuesInGivenOrder: values given per pair follow the pairs as
+// given, not the synapses' order (grouped by source), as in Brian2.
+func TestPairsValuesInGivenOrder(t *testing.T) {
+	net := spikevk.New(spikevk.Config{Backend: "cpu"})
+	defer net.Close()
+	g := net.Group("g", 2, spikevk.Builtin("lif_coba_exp"))
+	p := net.Connect("c", g, g, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"},
+		spikevk.Pairs([]int{0, 1, 0, 1}, []int{0, 1, 1, 0})).SetArray("w", []float64{1, 2, 3, 4}, "nS").
+		SetDelayArray([]float64{0.1, 0.2, 0.3, 0.4}, "ms")
+	if err := net.Run(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	i, j, _ := p.Synapses()
+	w, _ := p.Get("w")
+	got := map[[2]int]float32{}
+	for k := range i {
+		got[[2]int{i[k], j[k]}] = w[k]
+	}
+	want := map[[2]int]float32{{0, 0}: 1, {1, 1}: 2, {0, 1}: 3, {1, 0}: 4}
+	if !maps.Equal(got, want) {
+		t.Errorf("weights by pair %v, want %v", got, want)
 	}
 }

@@ -250,6 +250,7 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 		if _, ok := dims[v.Var]; !ok {
 			return v.errorf("the synapse model has no variable %q (variables: %s)", v.Var, varNames(syn.Vars))
 		}
+		v.Array = inSynapseOrder(p.Conn, v.Array)
 		v.Lo, v.Hi = 0, n
 		x, err := ev.eval(v, stream("synapse value", p.Name, v.Var, fmt.Sprint(k)))
 		if err != nil {
@@ -323,6 +324,32 @@ func preIndex(rowPtr []uint32, n int) []uint32 {
 	return pre
 }
 
+// inSynapseOrder returns values given one per pair of a Pairs rule, in
+// the order of the pairs, in the order of the synapses instead: grouped
+// by source, targets ascending, pairs given twice in the order given (a
+// stable sort, as Connect's). Other rules' values are in synapse order
+// already, as are values that are not one per pair.
+func inSynapseOrder(c Connectivity, values []float64) []float64 {
+	if c.Rule != Pairs || values == nil || len(values) != len(c.I) || len(c.I) != len(c.J) {
+		return values
+	}
+	order := make([]int, len(c.I))
+	for s := range order {
+		order[s] = s
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c.I[a] != c.I[b] {
+			return c.I[a] - c.I[b]
+		}
+		return c.J[a] - c.J[b]
+	})
+	out := make([]float64, len(values))
+	for k, s := range order {
+		out[k] = values[s]
+	}
+	return out
+}
+
 // delays converts the delays to whole steps. Delays drawn at random are
 // rounded to the nearest step; given ones must be whole steps.
 func (c *Compiled) delays(net *Network, p *Projection, pp *ProjectionPlan) error {
@@ -330,6 +357,7 @@ func (c *Compiled) delays(net *Network, p *Projection, pp *ProjectionPlan) error
 	if d.Expr == "" && d.Array == nil {
 		return nil
 	}
+	d.Array = inSynapseOrder(p.Conn, d.Array)
 	n := pp.Synapses()
 	pre := preIndex(pp.RowPtr, n)
 	ev := evaluation{key: c.Plan.Seed, dims: map[string]units.Dim{"delay": units.BaseDim(units.Time)}, arrays: map[string][]float32{}, n: n,
