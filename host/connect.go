@@ -3,8 +3,11 @@ package host
 import (
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -100,6 +103,9 @@ const maxSynapses = math.MaxUint32
 func Connect(c Connectivity, nPre, nPost int, same bool, shift int, key philox.Key, stream uint32) (rowPtr, target []uint32, err error) {
 	if nPre < 0 || nPost < 0 || uint64(nPre) > math.MaxUint32 || uint64(nPost) > math.MaxUint32 {
 		return nil, nil, fmt.Errorf("%v: sizes %d → %d: want 0 … 2^32-1 neurons", c.Rule, nPre, nPost)
+	}
+	if err := checkSize(c, nPre, nPost); err != nil {
+		return nil, nil, err
 	}
 	x := exclusion{nPre: nPre, nPost: nPost}
 	// Pairs exist only where 0 ≤ j < nPre and 0 ≤ j+shift < nPost.
@@ -201,6 +207,70 @@ func (w *wordSeq) next() uint32 {
 // below returns a draw in [0, n).
 func (w *wordSeq) below(n uint32) uint32 {
 	return uint32(uint64(w.next()) * uint64(n) >> 32)
+}
+
+// bytesPerSynapse is what generating a synapse takes at most, for the
+// check before it: its target index and one more word while rows are
+// gathered.
+const bytesPerSynapse = 8
+
+// availableMemory returns the bytes the host can still allocate (Linux's
+// MemAvailable), or 0 when it cannot tell.
+var availableMemory = func() uint64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemAvailable:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+// checkSize refuses, before anything is allocated, a rule that would draw
+// more synapses than a projection holds or than the host's memory can:
+// the expected count for random rules.
+func checkSize(c Connectivity, nPre, nPost int) error {
+	var n float64
+	switch c.Rule {
+	case AllToAll:
+		n = float64(nPre) * float64(nPost)
+	case FixedProbability:
+		n = c.P * float64(nPre) * float64(nPost)
+	case FixedInDegree:
+		n = float64(c.K) * float64(nPost)
+	case FixedOutDegree:
+		n = float64(c.K) * float64(nPre)
+	case FixedTotal:
+		n = float64(c.K)
+	default:
+		return nil
+	}
+	count := fmt.Sprintf("%.0f synapses", n)
+	if c.Rule == FixedProbability {
+		count = fmt.Sprintf("about %.3g synapses", n)
+	}
+	if n > maxSynapses {
+		return fmt.Errorf("%v: %s (%d → %d neurons): more than the %d a projection can hold", c.Rule, count, nPre, nPost, uint64(maxSynapses))
+	}
+	if avail := availableMemory(); avail > 0 && n*bytesPerSynapse > float64(avail) {
+		return fmt.Errorf("%v: %s (%d → %d neurons) need about %s to draw, and the host has %s available",
+			c.Rule, count, nPre, nPost, bytesString(n*bytesPerSynapse), bytesString(float64(avail)))
+	}
+	return nil
+}
+
+// bytesString writes a memory size in MiB or GiB.
+func bytesString(b float64) string {
+	if b < 1<<30 {
+		return fmt.Sprintf("%.0f MiB", b/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GiB", b/(1<<30))
 }
 
 func tooManySynapses(n uint64) error {

@@ -375,3 +375,23 @@ func BenchmarkConnect(b *testing.B) {
 		})
 	}
 }
+
+// TestConnectSizeCheck: a rule that would draw more synapses than a
+// projection holds, or than the host's memory, is refused before anything
+// is allocated, with the size asked and the memory there is.
+func TestConnectSizeCheck(t *testing.T) {
+	key := philox.NewKey(1)
+	_, _, err := Connect(Connectivity{Rule: FixedProbability, P: 0.5}, 200000, 200000, false, 0, key, 1)
+	if err == nil || !strings.Contains(err.Error(), "about 2e+10 synapses (200000 → 200000 neurons): more than the 4294967295") {
+		t.Errorf("p = 0.5 on 200k neurons: %v", err)
+	}
+	defer func(f func() uint64) { availableMemory = f }(availableMemory)
+	availableMemory = func() uint64 { return 1 << 20 }
+	_, _, err = Connect(Connectivity{Rule: FixedInDegree, K: 100}, 10000, 10000, false, 0, key, 1)
+	if err == nil || !strings.Contains(err.Error(), "fixed_indegree: 1000000 synapses (10000 → 10000 neurons) need about 8 MiB to draw, and the host has 1 MiB available") {
+		t.Errorf("1 MiB of memory: %v", err)
+	}
+	if _, _, err := Connect(Connectivity{Rule: FixedInDegree, K: 10}, 100, 100, false, 0, key, 1); err != nil {
+		t.Errorf("a small rule with 1 MiB: %v", err)
+	}
+}
