@@ -145,10 +145,13 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // progress returns an error and changes nothing.
 //
 // A value of a neuron that becomes NaN, infinite or larger in magnitude
-// than 1e30 (host.Runaway) stops the run after its batch of steps with a
-// *host.StateError naming the group, neuron, variable and time of the
-// first one; the monitors and the files of Record keep that batch, and
-// later Runs return the error again until Restore.
+// than 1e30 (host.Runaway), or a variable that synapses increment beyond
+// 5.4e8 units (host.Saturated: its inputs were clamped or wrapped in the
+// fixed-point rings), stops the run after its batch of steps with a
+// *host.StateError naming the group, neuron, variable, time and, for a
+// saturated input, the projections that feed it; the monitors and the
+// files of Record keep that batch (Summary.Fault says where it went
+// wrong), and later Runs return the error again until Restore.
 func (n *Network) Run(ctx context.Context, duration float64) error {
 	if !n.mu.TryLock() {
 		return errors.New("run: the network is running already (a Run on another goroutine, or a Knob.Set): one Run at a time")

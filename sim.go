@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/bits"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/spikevk/spikevk/gpu"
 	"github.com/spikevk/spikevk/gpu/vk"
 	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/models/ir"
 )
 
 // simulation is a built network: its plan loaded on a backend.
@@ -152,6 +154,9 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 		s.step += uint64(n)
 		done += n
 		s.fault = b.Fault()
+		if s.fault != nil {
+			s.fault.Inputs = s.inputsOf(s.fault)
+		}
 		if s.out != nil {
 			if err := s.out.batch(s.net, done == steps || s.fault != nil); err != nil {
 				return err
@@ -165,6 +170,23 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 	}
 	s.progress.done()
 	return nil
+}
+
+// inputsOf names the projections whose spikes increment the variable of
+// a fault through the rings, when it is one such: they are what saturated.
+func (s *simulation) inputsOf(e *host.StateError) string {
+	var names []string
+	for gi, g := range s.compiled.Plan.Groups {
+		if g.Name != e.Group || !slices.Contains(g.Targets, e.Var) {
+			continue
+		}
+		for _, pp := range s.compiled.Plan.Projections {
+			if pp.Post == gi && pp.OnPre != nil && slices.ContainsFunc(pp.OnPre.Outputs, func(o ir.Output) bool { return o.Name == e.Var+"_post+=" }) {
+				names = append(names, fmt.Sprintf("projection %q", pp.Name))
+			}
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // stop returns err, the reason a run stops early, after writing the files

@@ -326,3 +326,53 @@ func readNPZ(t *testing.T, f *os.File, name string, dst any) {
 		t.Fatalf("%s: %s: %v", f.Name(), name, err)
 	}
 }
+
+// TestSaturation: synaptic input past the fixed-point range of the rings
+// (one huge weight, inputs that wrap, a feedback rule that climbs and
+// sticks) is a fault naming the group, neuron, variable and the
+// projections, the same on both backends, instead of a clamped or wrapped
+// value that the run goes on with.
+func TestSaturation(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		build func(net *spikevk.Network)
+	}{
+		{"huge weight", func(net *spikevk.Network) {
+			src := net.SpikeGenerator("src", 1, []int{0}, []float64{2})
+			cells := net.Group("cells", 2, spikevk.Builtin("lif_coba_exp"))
+			net.Connect("huge", src, cells, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"}, spikevk.AllToAll()).Set("w", "3e9*nS")
+		}},
+		{"wrapping sum", func(net *spikevk.Network) {
+			src := net.SpikeGenerator("src", 3, []int{0, 1, 2}, []float64{2, 2, 2})
+			cells := net.Group("cells", 2, spikevk.Builtin("lif_coba_exp"))
+			net.Connect("big", src, cells, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"}, spikevk.AllToAll()).Set("w", "1e9*nS")
+		}},
+		{"feedback", func(net *spikevk.Network) {
+			src := net.PoissonGroup("src", 1, "1000*Hz")
+			cells := net.Group("cells", 2, spikevk.Equations{Equations: "dx/dt = -x/(1000*ms) : 1"}.Model()).Set("x", "1")
+			net.Connect("feedback", src, cells, spikevk.Synapses{Model: "w : 1", OnPre: "x_post += w*x_post"}, spikevk.AllToAll()).Set("w", "1")
+		}},
+	} {
+		var faults []host.StateError
+		for _, backend := range []string{"cpu", "vulkan"} {
+			t.Run(tt.name+"/"+backend, func(t *testing.T) {
+				if backend == "vulkan" {
+					vulkanOrSkip(t)
+				}
+				net := spikevk.New(spikevk.Config{Backend: backend})
+				tt.build(net)
+				err := net.Run(context.Background(), 100)
+				net.Close()
+				var se *host.StateError
+				if !errors.As(err, &se) || se.Group != "cells" || !strings.Contains(err.Error(), "saturates the fixed-point range") || !strings.Contains(err.Error(), "inputs from projection") {
+					t.Fatalf("%v, want a saturation fault of cells naming the projection", err)
+				}
+				t.Log(err)
+				faults = append(faults, *se)
+			})
+		}
+		if len(faults) == 2 && faults[0] != faults[1] {
+			t.Errorf("%s: faults differ: cpu %+v, vulkan %+v", tt.name, faults[0], faults[1])
+		}
+	}
+}

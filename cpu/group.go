@@ -67,6 +67,7 @@ type group struct {
 	// first fault of the step.
 	checked      [][]float32
 	checkedNames []string
+	limits       []uint32 // host.FaultLimit of each checked array
 	faults       []fault
 }
 
@@ -107,11 +108,10 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 	}
 	g.arrays = arrays
 	g.consts = constValues(gp.Arrays)
-	for _, a := range gp.Arrays {
-		if !a.Const {
-			g.checked = append(g.checked, arrays[a.Name])
-			g.checkedNames = append(g.checkedNames, a.Name)
-		}
+	for _, name := range host.FaultOrder(gp) {
+		g.checked = append(g.checked, arrays[name])
+		g.checkedNames = append(g.checkedNames, name)
+		g.limits = append(g.limits, host.FaultLimit(gp, name))
 	}
 	g.prog = ir.Specialize(g.prog, g.consts)
 	for k, name := range g.prog.Inputs {

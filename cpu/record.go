@@ -70,17 +70,18 @@ type fault struct {
 func (g *group) check(lo, hi int) fault {
 	f := fault{neuron: hi, array: -1}
 	for a, arr := range g.checked {
-		if i := firstFaulty(arr[lo:f.neuron]); i >= 0 {
+		if i := firstFaulty(arr[lo:f.neuron], g.limits[a]); i >= 0 {
 			f = fault{lo + i, a}
 		}
 	}
 	return f
 }
 
-// firstFaulty returns the index of the first faulty value of x, or -1.
-func firstFaulty(x []float32) int {
-	for i := cleanPrefix(x); i < len(x); i++ {
-		if host.Faulty(x[i]) {
+// firstFaulty returns the index of the first faulty value of x (beyond
+// the limit whose bits are limit, host.FaultLimit), or -1.
+func firstFaulty(x []float32, limit uint32) int {
+	for i := cleanPrefix(x, limit); i < len(x); i++ {
+		if host.Faulty(x[i], limit) {
 			return i
 		}
 	}

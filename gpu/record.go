@@ -19,7 +19,7 @@ import (
 // group, the position+1 of each neuron in Neurons (0: not sampled).
 //
 // After the step program, each thread checks the group's non-Const arrays
-// (host.Runaway). The fault buffer holds a flag word, then three words per
+// in host.FaultOrder against host.FaultLimit. The fault buffer holds a flag word, then three words per
 // neuron: the submission's row+1 of its first faulty step (0: none), the
 // array's slot and the value's bits. Only the neuron's own thread writes
 // them, so the host finds the first fault of a submission, the lowest row
@@ -199,9 +199,22 @@ func faultCode(dg *group) string {
 	if len(dg.arrays.slot) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(`		for (uint a = 0u; a < %du; a++) {
+	var order, limits []string
+	for _, name := range host.FaultOrder(dg.plan) {
+		if k, ok := dg.arrays.slot[name]; ok {
+			order = append(order, fmt.Sprintf("%du", k))
+			limits = append(limits, fmt.Sprintf("0x%08xu", host.FaultLimit(dg.plan, name)))
+		}
+	}
+	if len(order) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(`		const uint order[%d] = uint[](%s);
+		const uint limits[%d] = uint[](%s);
+		for (uint k = 0u; k < %du; k++) {
+			uint a = order[k];
 			float x = vars[a * N + i];
-			if ((floatBitsToUint(x) & 0x7fffffffu) > 0x%08xu) {
+			if ((floatBitsToUint(x) & 0x7fffffffu) > limits[k]) {
 				if (fault[1u + 3u * i] == 0u) {
 					fault[1u + 3u * i] = pc.row + 1u;
 					fault[2u + 3u * i] = a;
@@ -211,5 +224,5 @@ func faultCode(dg *group) string {
 				break;
 			}
 		}
-`, len(dg.arrays.slot), math.Float32bits(host.Runaway))
+`, len(order), strings.Join(order, ", "), len(limits), strings.Join(limits, ", "), len(order))
 }

@@ -79,16 +79,52 @@ func (r *RecordPlan) Check(p *Plan) error {
 // infinities and every NaN.
 const Runaway float32 = 1e30
 
-// Faulty reports whether x is not finite or larger in magnitude than
-// Runaway.
-func Faulty(x float32) bool {
-	return math.Float32bits(x)&0x7fffffff > math.Float32bits(Runaway)
+// Saturated is the largest magnitude a variable that synapses increment
+// through the rings (GroupPlan.Targets) may reach: one increment is clamped
+// at ±2^30 units before it becomes fixed point, and a slot's sum wraps
+// past ±2^31 units, so a value near them means inputs were clamped or
+// wrapped. It is a fault like Runaway for those arrays; half the clamp,
+// 5.4e8 units (nS, pA, mV), is far beyond any real input.
+const Saturated float32 = 1 << 29
+
+// FaultLimit is the bits of the largest magnitude of array name of g
+// (Runaway, or Saturated for a ring target): a value whose bits with the
+// sign cleared are greater is a fault.
+func FaultLimit(g *GroupPlan, name string) uint32 {
+	if slices.Contains(g.Targets, name) {
+		return math.Float32bits(Saturated)
+	}
+	return math.Float32bits(Runaway)
+}
+
+// FaultOrder lists the non-Const arrays of g in the order the backends
+// check them for faults: the ring targets first, so that a saturated input
+// is the fault of its step rather than the runaway value it causes in the
+// same step, then the others in the order of Arrays.
+func FaultOrder(g *GroupPlan) []string {
+	var first, rest []string
+	for _, a := range g.Arrays {
+		switch {
+		case a.Const:
+		case slices.Contains(g.Targets, a.Name):
+			first = append(first, a.Name)
+		default:
+			rest = append(rest, a.Name)
+		}
+	}
+	return append(first, rest...)
+}
+
+// Faulty reports whether x is not finite or larger in magnitude than the
+// limit whose bits are limit (FaultLimit).
+func Faulty(x float32, limit uint32) bool {
+	return math.Float32bits(x)&0x7fffffff > limit
 }
 
 // StateError is the first fault of a group in a batch: the step s with a
-// faulty value (see Runaway) after the group's Step program ran, the
-// lowest neuron with one in that step, and its first faulty array in the
-// order of GroupPlan.Arrays.
+// faulty value (see Runaway and Saturated) after the group's Step program
+// ran, the lowest neuron with one in that step, and its first faulty array
+// in the order of FaultOrder.
 type StateError struct {
 	Group  string
 	Neuron int // index in the group
@@ -96,6 +132,9 @@ type StateError struct {
 	Step   uint32
 	Time   float32 // ms at the start of Step: Time(Step, DT)
 	Value  float32
+	// Inputs names the projections that increment Var, for a saturated
+	// one (the root package fills it); empty: none given.
+	Inputs string
 }
 
 func (e *StateError) Error() string {
@@ -105,8 +144,13 @@ func (e *StateError) Error() string {
 		what = "+Inf"
 	case math.IsInf(float64(e.Value), -1):
 		what = "-Inf"
+	case math.Abs(float64(e.Value)) <= float64(Runaway):
+		what = fmt.Sprintf("%g saturates the fixed-point range of synaptic input (|x| > %g): its synapses deliver far too much", e.Value, Saturated)
 	case !math.IsNaN(float64(e.Value)):
 		what = fmt.Sprintf("%g runs away (|x| > %g)", e.Value, Runaway)
+	}
+	if e.Inputs != "" {
+		what += " (inputs from " + e.Inputs + ")"
 	}
 	return fmt.Sprintf("group %q, neuron %d, variable %s at t = %g ms (step %d): %s", e.Group, e.Neuron, e.Var, e.Time, e.Step, what)
 }

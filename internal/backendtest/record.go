@@ -222,13 +222,13 @@ func (m *faultModel) run(first, steps uint32) []*host.StateError {
 				continue
 			}
 			for i := range g.N {
-				for _, a := range g.Arrays {
-					v := arrayOf(g, a.Name)[i]
-					if a.Name == "x" {
+				for _, name := range host.FaultOrder(g) {
+					v := arrayOf(g, name)[i]
+					if name == "x" {
 						v = x[i]
 					}
-					if !a.Const && host.Faulty(v) {
-						out[gi] = &host.StateError{Group: g.Name, Neuron: i, Var: a.Name, Step: s, Time: host.Time(s, dt), Value: v}
+					if host.Faulty(v, host.FaultLimit(g, name)) {
+						out[gi] = &host.StateError{Group: g.Name, Neuron: i, Var: name, Step: s, Time: host.Time(s, dt), Value: v}
 						break
 					}
 				}
