@@ -125,6 +125,11 @@ func TestAPIErrors(t *testing.T) {
 			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
 			return net.Run(ctx, 0.25)
 		}, "not a whole number of time steps"},
+		{"nan weight", func(net *spikevk.Network) error {
+			g := net.Group("g", 3, spikevk.Builtin("lif_coba_exp"))
+			net.Connect("c", g, g, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w"}, spikevk.AllToAll()).Set("w", "sqrt(-1*nS*nS)")
+			return net.Run(ctx, 1)
+		}, `projection "c": value of w is NaN for synapse 0 (0 → 1): not a finite number`},
 		{"negative duration", func(net *spikevk.Network) error {
 			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
 			return net.Run(ctx, -5)

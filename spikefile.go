@@ -196,7 +196,7 @@ func headerScale(fields []string) (float64, error) {
 var timeUnits = map[string]float64{"s": 1000, "sec": 1000, "ms": 1, "msec": 1}
 
 // otherUnits are units after a _ that are not the units of a time column.
-var otherUnits = map[string]bool{"us": true, "µs": true, "ns": true, "min": true}
+var otherUnits = map[string]bool{"us": true, "µs": true, "ns": true, "min": true, "h": true, "hr": true, "hour": true, "hours": true, "d": true, "day": true, "days": true}
 
 // columnUnit splits a column name into its base, in lower case, and its
 // unit: in brackets ("t[s]", "t (ms)") or after the last _ ("time_s"); no

@@ -71,6 +71,7 @@ var badSpikeTexts = []struct{ name, text, want string }{
 	{"x.csv", "i_s,t\n1,0\n", `x.csv:1: header "i_s,t" names the time first`},
 	{"x.csv", "i,t[us]\n0,1\n", `x.csv:1: column "t[us]": unit "us" is not s or ms`},
 	{"x.csv", "i,t_ns\n0,1\n", `x.csv:1: column "t_ns": unit "ns" is not s or ms`},
+	{"x.csv", "i,t_h\n0,1\n", `x.csv:1: column "t_h": unit "h" is not s or ms`},
 	{"x.csv", "i,t\n0,1\ni,t\n", `x.csv:3: index "i" is not a number`},
 	{"x.csv", "0,1\n" + strings.Repeat("1", 2<<20), `x.csv:2: line longer than 1048576 bytes`},
 }

@@ -256,6 +256,9 @@ func (c *Compiled) synapseValues(net *Network, p *Projection, pp *ProjectionPlan
 		if err != nil {
 			return syntax.Wrap(err, "value of %s", v.Var)
 		}
+		if k := slices.IndexFunc(x, func(f float32) bool { return f != f || f > math.MaxFloat32 || f < -math.MaxFloat32 }); k >= 0 {
+			return v.errorf("value of %s is %g for synapse %d (%d → %d): not a finite number", v.Var, x[k], k, int(pre[k])-p.Pre.Lo, int(pp.Target[k])-p.Post.Lo)
+		}
 		arrays[v.Var] = x
 		ev.arrays[v.Var] = x
 	}

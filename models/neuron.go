@@ -43,7 +43,10 @@ func at(p syntax.Pos, file, what string) syntax.Pos {
 	if p.Line > 0 {
 		return p
 	}
-	if what != "" {
+	switch {
+	case what != "" && file == "":
+		file = what // a text given in code (Go API): "on_pre:1:5"
+	case what != "":
 		file += " (" + what + ")"
 	}
 	return syntax.Pos{File: file, Line: 1, Col: 1}
