@@ -105,11 +105,33 @@ func TestModelFileErrors(t *testing.T) {
 func FuzzParseFile(f *testing.F) {
 	f.Add([]byte(goodModel))
 	f.Add([]byte("name: x\nequations: |\n  dv/dt = -v/ms : volt\n"))
+	// The inputs that hung or crashed the checker before (issue 13): huge
+	// and zero constants, values beyond float32, log(0), duplicate keys, a
+	// long chain.
+	for _, r := range [][2]string{
+		{"dv/dt = (E_L - v)/tau : volt", "dv/dt = (E_L - v)/tau + exp(1000)*mV/ms : volt"},
+		{"tau: {value: 10*ms", "tau: {value: 0*ms"},
+		{"E_L: -70*mV", "E_L: 1e39*volt"},
+		{"E_L: -70*mV", "E_L: log(0)*mV"},
+		{"threshold: v > V_th", "threshold: v > V_th\nthreshold: v > 0*mV"},
+		{"dv/dt = (E_L - v)/tau : volt", "dv/dt = (E_L - v)/tau" + strings.Repeat(" + 0*mV/ms", 3000) + " : volt"},
+	} {
+		f.Add([]byte(strings.Replace(goodModel, r[0], r[1], 1)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := ParseFile("fuzz.yaml", data)
 		if err != nil {
 			return
 		}
-		_, _ = Check(file, 0.1)
+		m, err := Check(file, 0.1)
+		if err != nil {
+			return
+		}
+		// The whole path: the values derived once (propagators) too.
+		params := map[string][]float32{}
+		for name, v := range m.Defaults {
+			params[name] = []float32{v}
+		}
+		_, _ = m.Neuron.Derive(1, params)
 	})
 }
