@@ -219,8 +219,9 @@ func (g *Group) SetArrayAt(variable string, values []float64, unit string, at sy
 func (g *Group) hostRange() host.Range { return host.Range{Group: g.index, Lo: g.lo, Hi: g.hi} }
 
 // Get returns the current value of a variable of every neuron of g, in the
-// internal unit of its dimension (mV, nS, pA, ms; see models/units), once
-// the network is built by its first Run.
+// internal unit of its dimension: mV, nS, pA, pF, ms, and 1/ms (kHz) for
+// rates, so a rate of 59.9 Hz reads 0.0599 (see models/units), once the
+// network is built by its first Run.
 func (g *Group) Get(variable string) ([]float32, error) {
 	s := g.net.sim
 	if s == nil {

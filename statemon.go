@@ -168,7 +168,8 @@ func (m *StateMonitor) Neurons() []int { return m.neurons }
 
 // Values returns the samples of variable so far: the time of each sample
 // in ms and, per sample, the value of each recorded neuron (in the order
-// of Neurons) in the internal unit of its dimension (mV, nS, pA, ms; see
+// of Neurons) in the internal unit of its dimension (mV, nS, pA, pF, ms, and
+// 1/ms for rates: 59.9 Hz reads 0.0599; the files of Record are in SI; see
 // models/units). Steps run again after Network.Restore appear again. The
 // values are the monitor's own; do not change them.
 func (m *StateMonitor) Values(variable string) (t []float64, v [][]float32, err error) {
