@@ -103,3 +103,25 @@ func TestThresholdWarningInNetworks(t *testing.T) {
 		net.Close()
 	}
 }
+
+// TestUnstableRestWithGroupValues: the wrong-sign leak of seed 001 warns
+// when written with spikevk.Equations and its parameters set on the group
+// (no defaults), as it does in a model file; the right sign does not.
+func TestUnstableRestWithGroupValues(t *testing.T) {
+	for _, tt := range []struct {
+		leak string
+		want bool
+	}{{"(v - E_L)/tau", true}, {"(E_L - v)/tau", false}} {
+		net := spikevk.New(spikevk.Config{Backend: "cpu"})
+		net.Group("g", 3, spikevk.Equations{Equations: "dv/dt = " + tt.leak + " : volt\nE_L : volt\ntau : second"}.Model()).
+			Set("E_L", "-70*mV").Set("tau", "10*ms").Set("v", "-70*mV + 1*mV")
+		if err := net.Run(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(net.Warnings(), "\n")
+		if strings.Contains(got, "the resting state is unstable") != tt.want {
+			t.Errorf("dv/dt = %s: warnings %q", tt.leak, got)
+		}
+		net.Close()
+	}
+}

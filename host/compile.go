@@ -93,8 +93,8 @@ func Compile(net *Network) (*Compiled, error) {
 }
 
 // dropped reports whether a warning of a group's model does not apply to
-// the group: any of PoissonInput's source; one about the model's initial
-// state when the group sets states; a parameter without a default (which
+// the group: any of PoissonInput's source; one that depends on the model's
+// values when the group sets values (probe replaces it); a parameter without a default (which
 // compileGroup rejects unless the group sets it); and a state without an
 // initial value that the group sets or whose model is written in place
 // (equations without a name, where states start at 0 as in Brian2).
@@ -103,15 +103,36 @@ func dropped(g *Group, m *models.Model, w models.Warning) bool {
 	case g.Model.Name == "poissoninput":
 		return true // PoissonInput's source spikes every step by design
 	case w.Initial:
-		return slices.ContainsFunc(g.Values, func(v Value) bool {
-			return slices.ContainsFunc(m.Neuron.States, func(s models.Var) bool { return s.Name == v.Var })
-		})
+		return len(g.Values) > 0 // probe gave the group's own
 	case w.Unset == "":
 		return false
 	case slices.ContainsFunc(m.Neuron.Params, func(v models.Var) bool { return v.Name == w.Unset }):
 		return true
 	}
 	return g.Model.Name == "" || setsAll(g, w.Unset)
+}
+
+// probe replaces, for a group that sets values, the model's warnings that
+// depend on values (an unstable rest, an initial state above threshold)
+// with those of the group's first neuron: the same mistake is caught when
+// the parameters come from the group rather than from defaults.
+func probe(g *Group, m *models.Model, arrays map[string][]float32) (*models.Model, error) {
+	if g.N == 0 || len(g.Values) == 0 {
+		return m, nil
+	}
+	values := map[string]float32{}
+	for _, vs := range [][]models.Var{m.Neuron.Params, m.Neuron.States} {
+		for _, v := range vs {
+			values[v.Name] = arrays[v.Name][0]
+		}
+	}
+	ws, err := m.Probe(values)
+	if err != nil {
+		return nil, err
+	}
+	out := *m
+	out.Warnings = append(slices.Clone(m.Warnings), ws...)
+	return &out, nil
 }
 
 // injectError is err, an error of a model that is fine without the
@@ -269,6 +290,9 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 		}
 	}
 	if err := ev.apply(g, "state", kind); err != nil {
+		return nil, nil, err
+	}
+	if m, err = probe(g, m, arrays); err != nil {
 		return nil, nil, err
 	}
 	derived, err := derive(n, g.N, arrays)

@@ -27,8 +27,8 @@ type Warning struct {
 	// Unset names the variable of a warning that it has no default or
 	// initial value, which a network that sets it can drop.
 	Unset string
-	// Initial marks a warning about the model's initial values, which a
-	// network that sets the initial state can drop.
+	// Initial marks a warning that depends on the model's defaults and
+	// initial values (Probe), which a network that sets values replaces.
 	Initial bool
 }
 
@@ -155,6 +155,28 @@ func (m *Model) dimOf(name string) units.Dim {
 
 // stability evaluates the threshold and the slopes ∂(dx/dt)/∂x at the
 // initial state with the default parameters.
+// Probe runs the checks that depend on values (an unstable rest, an
+// initial state above the threshold) with values instead of the model's
+// defaults and initial values: a network's parameters and initial state
+// of one neuron. It returns their warnings.
+func (m *Model) Probe(values map[string]float32) ([]Warning, error) {
+	p := *m
+	p.Warnings, p.Defaults, p.Initial = nil, map[string]float32{}, map[string]float32{}
+	for _, v := range m.Neuron.Params {
+		p.Defaults[v.Name] = values[v.Name]
+	}
+	for _, v := range m.Neuron.States {
+		p.Initial[v.Name] = values[v.Name]
+	}
+	if err := p.stability(); err != nil {
+		return nil, err
+	}
+	for k := range p.Warnings {
+		p.Warnings[k].Initial = false
+	}
+	return p.Warnings, nil
+}
+
 func (m *Model) stability() error {
 	n := m.Neuron
 	known := map[string][]float32{}
@@ -218,6 +240,7 @@ func (m *Model) stability() error {
 	for k, o := range n.Rates.Outputs {
 		if a := out[k][0]; a > 0 {
 			m.warn(m.stateVar(o.Name).Pos, "d%s/dt grows with %s (slope +%.3g/ms at the initial state): the resting state is unstable; check the sign of the leak term", o.Name, o.Name, a)
+			m.Warnings[len(m.Warnings)-1].Initial = true
 		}
 	}
 	return nil
