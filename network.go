@@ -150,8 +150,9 @@ func (n *Network) DT() float64 { return n.cfg.DT }
 // fixed-point rings), stops the run after its batch of steps with a
 // *host.StateError naming the group, neuron, variable, time and, for a
 // saturated input, the projections that feed it; the monitors and the
-// files of Record keep that batch (Summary.Fault says where it went
-// wrong), and later Runs return the error again until Restore.
+// files of Record keep the batch up to the step of the fault (Summary
+// counts the whole batch, and Summary.Fault says where it went wrong),
+// and later Runs return the error again until Restore.
 func (n *Network) Run(ctx context.Context, duration float64) error {
 	if !n.mu.TryLock() {
 		return errors.New("run: the network is running already (a Run on another goroutine, or a Knob.Set): one Run at a time")

@@ -211,8 +211,14 @@ func (s *simulation) record(b *host.Batch) {
 			})
 		}
 	}
+	upToFault := b
+	if f := b.Fault(); f != nil { // the monitors keep nothing after the fault
+		view := *b
+		view.Steps = f.Step - b.First + 1
+		upToFault = &view
+	}
 	for _, m := range s.net.monitors {
-		m.record(b, s.compiled.Plan)
+		m.record(upToFault, s.compiled.Plan)
 	}
 	for _, w := range s.net.watchers {
 		w(uint64(b.First), int(b.Steps), b.Spikes)

@@ -123,8 +123,8 @@ func runaway(backend string) (*spikevk.Network, *spikevk.SpikeMonitor) {
 
 // TestStateError: a runaway value stops Run after its batch with a
 // *host.StateError that names the group, neuron, variable and time, the
-// same on both backends; the spikes recorded before stay, later Runs
-// return the error again, and a Restore goes on.
+// same on both backends; the spikes up to the fault stay (none after it),
+// later Runs return the error again, and a Restore goes on.
 func TestStateError(t *testing.T) {
 	errs := map[string]host.StateError{}
 	for _, backend := range []string{"cpu", "vulkan"} {
@@ -156,8 +156,8 @@ func TestStateError(t *testing.T) {
 				t.Errorf("the run stopped at %v ms, want 200 (the end of the faulty batch)", got)
 			}
 			_, ts := spikes.Spikes()
-			if len(ts) == 0 || ts[len(ts)-1] < 150 || ts[len(ts)-1] >= 200 {
-				t.Errorf("%d spikes kept, the last at %v ms", len(ts), ts[len(ts)-1])
+			if len(ts) == 0 || ts[len(ts)-1] < float64(se.Time)-20 || ts[len(ts)-1] > float64(se.Time) {
+				t.Errorf("%d spikes kept, the last at %v ms; want the batch up to the fault at %v ms", len(ts), ts[len(ts)-1], se.Time)
 			}
 			if err := net.Run(context.Background(), 1); !errors.As(err, &se) {
 				t.Errorf("Run after the fault: %v, want the fault again", err)
@@ -176,14 +176,20 @@ func TestStateError(t *testing.T) {
 	}
 }
 
-// TestFaultInMetadata: metadata.json records the fault that stopped a run.
+// TestFaultInMetadata: metadata.json records the fault that stopped a run,
+// and the state monitor holds no sample after it.
 func TestFaultInMetadata(t *testing.T) {
 	dir := t.TempDir()
 	net, _ := runaway("cpu")
 	defer net.Close()
+	states := net.StateMonitor(net.GroupByName("P"), []string{"v"}, 1)
 	net.Record(dir)
 	if err := net.Run(context.Background(), 300); err == nil {
 		t.Fatal("no fault")
+	}
+	ts, _, err := states.Values("v")
+	if f := net.Summary().Fault; err != nil || len(ts) == 0 || ts[len(ts)-1] > f.Time {
+		t.Errorf("samples until %v ms (%v), want none after the fault at %v ms", ts[len(ts)-1], err, f.Time)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "metadata.json"))
 	if err != nil {
