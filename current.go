@@ -109,17 +109,15 @@ func OU(mean, sd string, tau float64) Current {
 // Inject adds a current source to a parameter of the model of g, such as
 // I: the parameter becomes the sum of the sources injected into it,
 // evaluated every step, and its own value no longer counts (inject a DC
-// for a constant part). g must be a whole group.
+// for a constant part). Into a subgroup, the current reaches its neurons
+// only (the others get 0 from it); i in the current's expression is the
+// index in the whole group.
 func (g *Group) Inject(variable string, src Current) *Group {
 	what := fmt.Sprintf("%s: inject into %s", g, variable)
 	if !g.net.building(what) {
 		return g
 	}
 	d := g.net.desc.Groups[g.index]
-	if g.lo != 0 || g.hi != d.N {
-		g.net.fail("%s: currents go into whole groups, not slices", what)
-		return g
-	}
 	if src.lower == nil {
 		g.net.fail("%s: no current (use DC, Step, Ramp, Sinusoid, WhiteNoise, OU or Expression)", what)
 		return g
@@ -130,6 +128,9 @@ func (g *Group) Inject(variable string, src Current) *Group {
 		return g
 	}
 	c.Var = variable
+	if g.lo != 0 || g.hi != d.N { // a subgroup: the current reaches its neurons only
+		c.Lo, c.Hi = g.lo, g.hi
+	}
 	d.Currents = append(d.Currents, c)
 	return g
 }

@@ -294,3 +294,26 @@ func TestInjectErrors(t *testing.T) {
 		net.Close()
 	}
 }
+
+// TestInjectSubgroup: a current injected into a subgroup reaches its
+// neurons only, on both backends alike.
+func TestInjectSubgroup(t *testing.T) {
+	vs := map[string][]float32{}
+	for _, backend := range backends(t) {
+		net := spikevk.New(spikevk.Config{Backend: backend})
+		g := net.Group("g", 5, spikevk.Builtin("lif_coba_exp")).Set("v", "E_L")
+		g.Slice(2, 4).Inject("I", spikevk.DC("50*pA"))
+		if err := net.Run(context.Background(), 20); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := g.Get("v")
+		net.Close()
+		if !(v[2] > v[0]+1 && v[3] == v[2] && v[0] == v[1] && v[1] == v[4]) {
+			t.Errorf("%s: v = %v mV, want neurons 2 and 3 depolarized, the others at rest", backend, v)
+		}
+		vs[backend] = v
+	}
+	if len(vs) == 2 && !slices.Equal(vs["cpu"], vs["vulkan"]) {
+		t.Errorf("backends differ: %v and %v", vs["cpu"], vs["vulkan"])
+	}
+}

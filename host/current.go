@@ -73,6 +73,9 @@ func injectFor(g *Group, dt float64, method string) (*models.File, error) {
 			out.Initial = append(out.Initial, models.Setting{Name: state, Value: c.Mean})
 			term = state
 		}
+		if c.Hi > 0 {
+			term = fmt.Sprintf("int(i >= %d and i < %d)*%s", c.Lo, c.Hi, term)
+		}
 		sums[c.Var] = append(sums[c.Var], term)
 	}
 	for _, v := range order {

@@ -71,6 +71,7 @@ type Current struct {
 	Expr     string
 	Mean, SD string
 	Tau      float64
+	Lo, Hi   int // the neurons Lo … Hi-1 it reaches; Hi == 0: all
 }
 
 // Range is the neurons Lo … Hi-1 of group Group (a subgroup, or the whole

@@ -67,18 +67,21 @@ func (b *builder) target(n *yaml.Node, what string) (*spikevk.Group, error) {
 	return g.Slice(lo, hi), nil
 }
 
-// subgroups names slices: name → "group[lo:hi]", or {slice, set}.
+// subgroups names slices: name → "group[lo:hi]", or {slice, set, inject}.
 func (b *builder) subgroups(n *yaml.Node) error {
 	return b.f.entries(n, "subgroups", func(name string, k, v *yaml.Node) error {
 		what := fmt.Sprintf("subgroup %q", name)
-		slice, set := v, (*yaml.Node)(nil)
+		slice, set, inject := v, (*yaml.Node)(nil), (*yaml.Node)(nil)
 		if v.Kind == yaml.MappingNode {
 			slice = nil
-			if err := b.f.fields(v, what, []string{"slice", "set"}, func(key string, _, x *yaml.Node) error {
-				if key == "slice" {
+			if err := b.f.fields(v, what, []string{"slice", "set", "inject"}, func(key string, _, x *yaml.Node) error {
+				switch key {
+				case "slice":
 					slice = x
-				} else {
+				case "set":
 					set = x
+				default:
+					inject = x
 				}
 				return nil
 			}); err != nil {
@@ -97,7 +100,12 @@ func (b *builder) subgroups(n *yaml.Node) error {
 			return err
 		}
 		if set != nil {
-			return b.values(s, set, what)
+			if err := b.values(s, set, what); err != nil {
+				return err
+			}
+		}
+		if inject != nil {
+			return b.inject(s, inject, what)
 		}
 		return nil
 	})
