@@ -156,6 +156,7 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 		s.fault = b.Fault()
 		if s.fault != nil {
 			s.fault.Inputs = s.inputsOf(s.fault)
+			s.fault.Hint = s.hintFor(s.fault)
 		}
 		if s.out != nil {
 			if err := s.out.batch(s.net, done == steps || s.fault != nil); err != nil {
@@ -170,6 +171,25 @@ func (s *simulation) run(ctx context.Context, steps uint32) error {
 	}
 	s.progress.done()
 	return nil
+}
+
+// hintFor suggests the likely cause of a runaway value of a group that an
+// explicit method integrates: a time step too long for its fastest time
+// constant makes such methods diverge.
+func (s *simulation) hintFor(e *host.StateError) string {
+	if e.Inputs != "" {
+		return ""
+	}
+	for gi, g := range s.compiled.Plan.Groups {
+		if g.Name != e.Group {
+			continue
+		}
+		switch m := s.compiled.Models[gi].Neuron.Method; m {
+		case "euler", "rk2", "rk4", "heun", "milstein", "euler_maruyama":
+			return fmt.Sprintf("the group integrates with %s, an explicit method, which diverges when dt (%g ms) is long for the model's fastest time constant: try a smaller dt, or method exact or exponential_euler where the equations allow", m, s.net.cfg.DT)
+		}
+	}
+	return ""
 }
 
 // inputsOf names the projections whose spikes increment the variable of

@@ -382,3 +382,15 @@ func TestSaturation(t *testing.T) {
 		}
 	}
 }
+
+// TestRunawayHint: a runaway of an explicit method's instability says the
+// likely cause.
+func TestRunawayHint(t *testing.T) {
+	net := spikevk.New(spikevk.Config{Backend: "cpu"})
+	defer net.Close()
+	net.Group("fast", 2, spikevk.Equations{Equations: "dv/dt = -v/(0.01*ms) : volt", Method: "euler"}.Model()).Set("v", "1*mV")
+	err := net.Run(context.Background(), 100)
+	if err == nil || !strings.Contains(err.Error(), "runs away") || !strings.Contains(err.Error(), "integrates with euler, an explicit method") {
+		t.Errorf("%v, want a runaway with the explicit-method hint", err)
+	}
+}

@@ -135,6 +135,9 @@ type StateError struct {
 	// Inputs names the projections that increment Var, for a saturated
 	// one (the root package fills it); empty: none given.
 	Inputs string
+	// Hint is the likely cause, when one is known (the root package fills
+	// it); empty: none.
+	Hint string
 }
 
 func (e *StateError) Error() string {
@@ -151,6 +154,9 @@ func (e *StateError) Error() string {
 	}
 	if e.Inputs != "" {
 		what += " (inputs from " + e.Inputs + ")"
+	}
+	if e.Hint != "" {
+		what += "; " + e.Hint
 	}
 	return fmt.Sprintf("group %q, neuron %d, variable %s at t = %g ms (step %d): %s", e.Group, e.Neuron, e.Var, e.Time, e.Step, what)
 }
