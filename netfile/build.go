@@ -24,6 +24,7 @@ type Network struct {
 	Output            string           // the output folder the file names; empty: none
 	Schedule          []Segment        // what Run does, in order
 	Spikes            []*spikevk.Group // the groups of the spike monitors, in file order
+	Segments          []SegmentSummary // after Run: each segment of the schedule
 }
 
 // Segment is a part of the schedule: changes of parameters (knobs), then
@@ -49,16 +50,20 @@ func (n *Network) Duration() float64 {
 	return d
 }
 
-// Run runs the schedule: each segment's changes, then its run. An error
-// names the change or segment.
+// Run runs the schedule: each segment's changes, then its run; Segments
+// then describes each segment run. An error names the change or segment.
 func (n *Network) Run(ctx context.Context) error {
+	n.Segments = nil
 	for k, s := range n.Schedule {
 		for _, c := range s.Changes {
 			if err := c.Knob.Set(c.Value); err != nil {
 				return fmt.Errorf("%s: %w", c.At, err)
 			}
 		}
-		if err := n.Network.Run(ctx, s.Duration); err != nil {
+		before := n.Summary()
+		err := n.Network.Run(ctx, s.Duration)
+		n.Segments = append(n.Segments, segmentSummary(k, before, n.Summary()))
+		if err != nil {
 			if len(n.Schedule) > 1 {
 				return fmt.Errorf("schedule segment %d: %w", k+1, err)
 			}
@@ -66,6 +71,31 @@ func (n *Network) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// SegmentSummary is the activity of the groups during one segment of the
+// schedule.
+type SegmentSummary struct {
+	Segment int                    `json:"segment"` // from 1
+	Start   float64                `json:"start_ms"`
+	End     float64                `json:"end_ms"`
+	Groups  []spikevk.GroupSummary `json:"groups"` // spikes and rates in the segment (no CV: null)
+}
+
+// segmentSummary is segment k from the summaries before and after it.
+func segmentSummary(k int, before, after spikevk.Summary) SegmentSummary {
+	seg := SegmentSummary{Segment: k + 1, Start: before.Time, End: after.Time}
+	for gi, g := range after.Groups {
+		if gi < len(before.Groups) {
+			g.Spikes -= before.Groups[gi].Spikes
+		}
+		g.Rate, g.CV = 0, math.NaN()
+		if d := after.Time - before.Time; g.N > 0 && d > 0 {
+			g.Rate = float64(g.Spikes) / float64(g.N) / (d / 1000)
+		}
+		seg.Groups = append(seg.Groups, g)
+	}
+	return seg
 }
 
 // builder builds a network from a file.

@@ -115,6 +115,15 @@ func TestFeatures(t *testing.T) {
 	if err := net.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	segs := net.Segments
+	if len(segs) != 2 || segs[0].End != 20 || segs[1].Start != 20 || segs[1].End != 40 {
+		t.Fatalf("segments %+v", segs)
+	}
+	for gi, g := range net.Summary().Groups {
+		if a, b := segs[0].Groups[gi].Spikes, segs[1].Groups[gi].Spikes; a+b != g.Spikes {
+			t.Errorf("group %s: %d + %d spikes in the segments, %d in all", g.Name, a, b, g.Spikes)
+		}
+	}
 	ref, sm, st, tau := twin(t)
 	ctx := context.Background()
 	if err := ref.Run(ctx, 20); err != nil {

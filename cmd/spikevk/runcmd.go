@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/spikevk/spikevk"
 	"github.com/spikevk/spikevk/examples"
@@ -201,15 +202,23 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	files := spikeFiles(net, *out)
 	s := net.Summary()
 	if *asJSON {
+		var segments []netfile.SegmentSummary
+		if len(net.Schedule) > 1 {
+			segments = net.Segments
+		}
 		if err := json.NewEncoder(stdout).Encode(struct {
 			Network string `json:"network"`
 			spikevk.Summary
-			Files []string `json:"files"`
-		}{title(net, path), s, files}); err != nil {
+			Segments []netfile.SegmentSummary `json:"segments,omitempty"`
+			Files    []string                 `json:"files"`
+		}{title(net, path), s, segments, files}); err != nil {
 			return err
 		}
 	} else {
 		printSummary(stdout, headline(net, path), s, files)
+		if len(net.Schedule) > 1 {
+			printSegments(stdout, net.Segments)
+		}
 	}
 	if *plot {
 		names := stdout
@@ -300,6 +309,20 @@ func spikeFiles(net *netfile.Network, dir string) []string {
 		files = append(files, filepath.Join(dir, name+".npz"))
 	}
 	return files
+}
+
+// printSegments prints the spikes and rates of each group in each segment
+// of a schedule.
+func printSegments(w io.Writer, segs []netfile.SegmentSummary) {
+	fmt.Fprintln(w, "\nper segment of the schedule:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "segment\tms\tgroup\tspikes\trate (Hz)\t")
+	for _, s := range segs {
+		for _, g := range s.Groups {
+			fmt.Fprintf(tw, "%d\t%g–%g\t%s\t%d\t%.2f\t\n", s.Segment, s.Start, s.End, g.Name, g.Spikes, g.Rate)
+		}
+	}
+	tw.Flush()
 }
 
 // printSummary prints a run's summary as a table.
