@@ -3,6 +3,7 @@ package spikevk_test
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/spikevk/spikevk"
@@ -62,5 +63,40 @@ func TestTwoSummedProjections(t *testing.T) {
 		if math.Abs(float64(got[i])-want) > 1e-5*math.Abs(want) {
 			t.Errorf("I of cell %d = %g pA, want drive + gap = %g pA", i, got[i], want)
 		}
+	}
+}
+
+// TestSummedPresynapticSubexpression: a summed variable may read a
+// subexpression of the presynaptic neurons (r_pre of a rate unit), as in
+// Brian2; both backends alike.
+func TestSummedPresynapticSubexpression(t *testing.T) {
+	got := map[string][]float32{}
+	for _, backend := range backends(t) {
+		net := spikevk.New(spikevk.Config{Backend: backend})
+		src := net.Group("src", 3, spikevk.Builtin("rate_sigmoid")).Set("I", "0.2*i").Set("x", "0.2*i")
+		dst := net.Group("dst", 2, spikevk.Builtin("rate_sigmoid"))
+		net.Connect("rates", src, dst, spikevk.Synapses{Model: "w : 1\nI_post = w*r_pre*second : 1 (summed)"}, spikevk.AllToAll()).Set("w", "0.001*(i + 1)")
+		if err := net.Run(context.Background(), 1); err != nil {
+			t.Fatal(err)
+		}
+		x, _ := src.Get("x")
+		i, _ := dst.Get("I")
+		net.Close()
+		// I of dst after the step is the sum over src of w·r(x) at the step's start; x
+		// is at its fixed point I, so it does not change.
+		want := 0.0
+		for k := range 3 {
+			r := 100 / (1 + math.Exp(-4*(float64(x[k])-0.5)))
+			want += 0.001 * float64(k+1) * r
+		}
+		for j := range 2 {
+			if math.Abs(float64(i[j])-want) > 1e-5*want {
+				t.Errorf("%s: I of dst %d = %g, want Σ w·r_pre = %g", backend, j, i[j], want)
+			}
+		}
+		got[backend] = i
+	}
+	if len(got) == 2 && !slices.Equal(got["cpu"], got["vulkan"]) {
+		t.Errorf("backends differ: %v and %v", got["cpu"], got["vulkan"])
 	}
 }

@@ -245,6 +245,7 @@ func synapseScope(spec SynapseSpec, syn *Synapse, subexprs []*syntax.Equation) (
 			for _, v := range append(append([]Var{}, n.States...), n.Params...) {
 				s.syms[v.Name+"_"+side] = &symbol{dim: v.Dim, bool: v.Bool, reg: b.Input(v.Name + "_" + side)}
 			}
+			neuronSubexpressions(s, n, side)
 		}
 	}
 	for _, eq := range subexprs {
@@ -252,6 +253,60 @@ func synapseScope(spec SynapseSpec, syn *Synapse, subexprs []*syntax.Equation) (
 		s.syms[eq.Var] = &symbol{dim: v.Dim, bool: v.Bool, expr: eq.Expr}
 	}
 	return b, s
+}
+
+// neuronSubexpressions makes the subexpressions of neuron n usable as
+// name_side (r_pre of a rate unit), as in Brian2: each is its expression
+// with the neuron's names read on that side, lowered where it is used.
+func neuronSubexpressions(s *scope, n *Neuron, side string) {
+	if len(n.Subexpressions) == 0 {
+		return
+	}
+	eqs, err := syntax.ParseEquations(n.spec.Equations, n.spec.File)
+	if err != nil {
+		return // the neuron compiled, so it parses
+	}
+	names := map[string]bool{}
+	for _, vs := range [][]Var{n.States, n.Params, n.Subexpressions} {
+		for _, v := range vs {
+			names[v.Name] = true
+		}
+	}
+	for _, eq := range eqs.Eqs {
+		if eq.Kind != syntax.Subexpression || s.syms[eq.Var+"_"+side] != nil {
+			continue
+		}
+		v, err := declare(eq)
+		if err != nil {
+			continue
+		}
+		s.syms[eq.Var+"_"+side] = &symbol{dim: v.Dim, bool: v.Bool, expr: onSide(eq.Expr, names, side)}
+	}
+}
+
+// onSide returns e with the names of a neuron renamed name_side (and its
+// index i the synapse's j on the post side).
+func onSide(e syntax.Expr, names map[string]bool, side string) syntax.Expr {
+	switch x := e.(type) {
+	case *syntax.Ident:
+		switch {
+		case names[x.Name]:
+			return &syntax.Ident{Name: x.Name + "_" + side, Pos: x.Pos}
+		case x.Name == InputIndex && side == "post": // the neuron's own index is j on the post side
+			return &syntax.Ident{Name: "j", Pos: x.Pos}
+		}
+	case *syntax.Unary:
+		return &syntax.Unary{Op: x.Op, X: onSide(x.X, names, side), Pos: x.Pos}
+	case *syntax.Binary:
+		return &syntax.Binary{Op: x.Op, X: onSide(x.X, names, side), Y: onSide(x.Y, names, side), Pos: x.Pos}
+	case *syntax.Call:
+		args := make([]syntax.Expr, len(x.Args))
+		for k, a := range x.Args {
+			args[k] = onSide(a, names, side)
+		}
+		return &syntax.Call{Func: x.Func, Args: args, Pos: x.Pos}
+	}
+	return e
 }
 
 // compileSynapseStep builds the per-step program of clock-driven
