@@ -174,7 +174,7 @@ func (f *SynapseFile) WriteDoc(w io.Writer) error {
 		}
 	}
 	if f.Target != "" {
-		fmt.Fprintf(&b, "Target\n\n  %s (of the postsynaptic neuron; choose another with WithTarget)\n\n", f.Target)
+		fmt.Fprintf(&b, "Target\n\n  %s (of the postsynaptic neuron; choose another with Synapses.Target in Go, target: in a network file)\n\n", f.Target)
 	}
 	for _, table := range []struct {
 		title    string
