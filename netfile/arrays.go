@@ -3,6 +3,7 @@ package netfile
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,8 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
+	"github.com/spikevk/spikevk/internal/npyfile"
 )
 
 // array is a numeric array read from a file, row-major.
@@ -41,118 +41,38 @@ func readSmall(path string) (os.FileInfo, error) {
 // readArray reads an array: a .npy file, the array called name of a .npz
 // file (name may be empty when it holds one), or text (.csv, .txt: one row
 // per line, values separated by commas or spaces, # comments).
-func readArray(path, name string) (a array, err error) {
-	info, err := readSmall(path)
-	if err != nil {
-		return a, err
+func readArray(path, name string) (array, error) {
+	if _, err := readSmall(path); err != nil {
+		return array{}, err
 	}
-	defer func() { // npyio panics on some malformed headers
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: malformed array file: %v", path, r)
-		}
-	}()
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npy":
-		f, err := os.Open(path)
-		if err != nil {
-			return a, err
-		}
-		defer f.Close()
-		var arr npy.Array
-		if err := npy.Read(f, &arr); err != nil {
-			return a, fmt.Errorf("%s: %w", path, err)
-		}
-		return fromNPY(path, &arr)
+		a, err := npyfile.ReadNPY(path)
+		return array{data: a.Data, shape: a.Shape}, err
 	case ".npz":
-		f, err := os.Open(path)
+		arrays, err := npyfile.ReadNPZ(path)
 		if err != nil {
-			return a, err
+			return array{}, err
 		}
-		defer f.Close()
-		z, err := npz.NewReader(f, info.Size())
-		if err != nil {
-			return a, fmt.Errorf("%s: %w", path, err)
-		}
-		keys := z.Keys()
-		key := name + ".npy"
+		names := slices.Sorted(maps.Keys(arrays))
 		switch {
-		case name == "" && len(keys) == 1:
-			key = keys[0]
+		case name == "" && len(names) == 1:
+			name = names[0]
 		case name == "":
-			return a, fmt.Errorf("%s holds %d arrays (%s): name one with array", path, len(keys), strings.Join(keys, ", "))
-		case !slices.Contains(keys, key):
-			return a, fmt.Errorf("%s: no array %q (it has %s)", path, name, strings.Join(keys, ", "))
+			return array{}, fmt.Errorf("%s holds %d arrays (%s): name one with array", path, len(names), strings.Join(names, ", "))
 		}
-		if h := z.Header(key); h != nil && elements(h.Descr.Shape) > maxArrayBytes/8 {
-			return a, fmt.Errorf("%s: array %q claims %d elements", path, name, elements(h.Descr.Shape))
+		a, ok := arrays[name]
+		if !ok {
+			return array{}, fmt.Errorf("%s: no array %q (it has %s)", path, name, strings.Join(names, ", "))
 		}
-		var arr npy.Array
-		if err := z.Read(key, &arr); err != nil {
-			return a, fmt.Errorf("%s: array %q: %w", path, name, err)
-		}
-		return fromNPY(path, &arr)
+		return array{data: a.Data, shape: a.Shape}, nil
 	case ".csv", ".txt", ".dat":
 		if name != "" {
-			return a, fmt.Errorf("%s: a text file holds one array; array %q names none", path, name)
+			return array{}, fmt.Errorf("%s: a text file holds one array; array %q names none", path, name)
 		}
 		return readText(path)
 	}
-	return a, fmt.Errorf("%s: not an array file (.npy, .npz, .csv or .txt)", path)
-}
-
-func elements(shape []int) int {
-	n := 1
-	for _, s := range shape {
-		if s < 0 {
-			return math.MaxInt
-		}
-		n *= s
-	}
-	return n
-}
-
-// fromNPY converts a numeric array to float64.
-func fromNPY(path string, arr *npy.Array) (array, error) {
-	a := array{shape: arr.Shape()}
-	switch d := arr.Data().(type) {
-	case []float64:
-		a.data = d
-	case []float32:
-		a.data = convert(d)
-	case []int64:
-		a.data = convert(d)
-	case []int32:
-		a.data = convert(d)
-	case []int16:
-		a.data = convert(d)
-	case []int8:
-		a.data = convert(d)
-	case []uint64:
-		a.data = convert(d)
-	case []uint32:
-		a.data = convert(d)
-	case []uint16:
-		a.data = convert(d)
-	case []uint8:
-		a.data = convert(d)
-	default:
-		return a, fmt.Errorf("%s: array of %T, want numbers", path, arr.Data())
-	}
-	if len(a.shape) == 0 {
-		a.shape = []int{len(a.data)}
-	}
-	if elements(a.shape) != len(a.data) {
-		return a, fmt.Errorf("%s: shape %v for %d values", path, a.shape, len(a.data))
-	}
-	return a, nil
-}
-
-func convert[T float32 | int64 | int32 | int16 | int8 | uint64 | uint32 | uint16 | uint8](d []T) []float64 {
-	out := make([]float64, len(d))
-	for k, x := range d {
-		out[k] = float64(x)
-	}
-	return out
+	return array{}, fmt.Errorf("%s: not an array file (.npy, .npz, .csv or .txt)", path)
 }
 
 // readText reads rows of numbers separated by commas or spaces.

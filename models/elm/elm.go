@@ -21,14 +21,13 @@ package elm
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
+	"github.com/spikevk/spikevk/internal/npyfile"
 )
 
 // Weights are the weights of an ELM neuron.
@@ -261,70 +260,48 @@ func (w *Weights) BranchOf(k int) int {
 // layer_0_w, layer_0_b, layer_1_w, … (the MLP, [out][in]), readout_w,
 // readout_b, and optionally branch (an integer per synapse), tau_s (ms),
 // lambda (one value each) and silu (one value; nonzero: SiLU).
-func Read(path string) (w *Weights, err error) {
-	f, err := os.Open(path)
+func Read(path string) (*Weights, error) {
+	arrays, err := npyfile.ReadNPZ(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	defer func() { // npyio panics on some malformed headers
-		if r := recover(); r != nil {
-			w, err = nil, fmt.Errorf("%s: malformed .npz: %v", path, r)
+	get := func(name string, required bool) ([]float64, error) {
+		a, ok := arrays[name]
+		if !ok && required {
+			return nil, fmt.Errorf("%s: no array %q (it has %s)", path, name, strings.Join(slices.Sorted(maps.Keys(arrays)), ", "))
 		}
-	}()
-	z, err := npz.NewReader(f, info.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	get := func(name string, required bool) ([]float64, []int, error) {
-		key := name + ".npy"
-		if !slices.Contains(z.Keys(), key) {
-			if required {
-				return nil, nil, fmt.Errorf("%s: no array %q (it has %s)", path, name, strings.Join(z.Keys(), ", "))
-			}
-			return nil, nil, nil
-		}
-		var a npy.Array
-		if err := z.Read(key, &a); err != nil {
-			return nil, nil, fmt.Errorf("%s: array %q: %w", path, name, err)
-		}
-		data, err := floats(a.Data())
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: array %q: %w", path, name, err)
-		}
-		return data, a.Shape(), nil
+		return a.Data, nil
 	}
 	matrix := func(name string) ([][]float64, error) {
-		data, shape, err := get(name, true)
-		if err != nil {
-			return nil, err
+		a, ok := arrays[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: no array %q", path, name)
 		}
-		if len(shape) != 2 || shape[0]*shape[1] != len(data) {
-			return nil, fmt.Errorf("%s: array %q of shape %v, want two dimensions", path, name, shape)
+		if len(a.Shape) != 2 {
+			return nil, fmt.Errorf("%s: array %q of shape %v, want two dimensions", path, name, a.Shape)
 		}
-		rows := make([][]float64, shape[0])
+		rows := make([][]float64, a.Shape[0])
 		for r := range rows {
-			rows[r] = data[r*shape[1] : (r+1)*shape[1]]
+			rows[r] = a.Data[r*a.Shape[1] : (r+1)*a.Shape[1]]
 		}
 		return rows, nil
 	}
-	w = &Weights{}
-	if w.Synapse, _, err = get("w_syn", true); err != nil {
+	w := &Weights{}
+	if w.Synapse, err = get("w_syn", true); err != nil {
 		return nil, err
 	}
-	if w.TauM, _, err = get("tau_m", true); err != nil {
+	if w.TauM, err = get("tau_m", true); err != nil {
 		return nil, err
 	}
-	for k := 0; slices.Contains(z.Keys(), fmt.Sprintf("layer_%d_w.npy", k)); k++ {
+	for k := 0; ; k++ {
+		if _, ok := arrays[fmt.Sprintf("layer_%d_w", k)]; !ok {
+			break
+		}
 		var l Layer
 		if l.W, err = matrix(fmt.Sprintf("layer_%d_w", k)); err != nil {
 			return nil, err
 		}
-		if l.B, _, err = get(fmt.Sprintf("layer_%d_b", k), true); err != nil {
+		if l.B, err = get(fmt.Sprintf("layer_%d_b", k), true); err != nil {
 			return nil, err
 		}
 		w.Layers = append(w.Layers, l)
@@ -332,13 +309,10 @@ func Read(path string) (w *Weights, err error) {
 	if w.ReadoutW, err = matrix("readout_w"); err != nil {
 		return nil, err
 	}
-	if w.ReadoutB, _, err = get("readout_b", true); err != nil {
+	if w.ReadoutB, err = get("readout_b", true); err != nil {
 		return nil, err
 	}
-	branch, _, err := get("branch", false)
-	if err != nil {
-		return nil, err
-	}
+	branch, _ := get("branch", false)
 	for _, b := range branch {
 		if b != math.Trunc(b) || b < 0 || b > math.MaxInt32 {
 			return nil, fmt.Errorf("%s: branch index %g is not a whole number from 0", path, b)
@@ -346,10 +320,7 @@ func Read(path string) (w *Weights, err error) {
 		w.Branch = append(w.Branch, int(b))
 	}
 	for name, dst := range map[string]*float64{"tau_s": &w.TauS, "lambda": &w.Lambda} {
-		v, _, err := get(name, false)
-		if err != nil {
-			return nil, err
-		}
+		v, _ := get(name, false)
 		if len(v) > 1 {
 			return nil, fmt.Errorf("%s: %s holds %d values, want one", path, name, len(v))
 		}
@@ -357,44 +328,10 @@ func Read(path string) (w *Weights, err error) {
 			*dst = v[0]
 		}
 	}
-	silu, _, err := get("silu", false)
-	if err != nil {
-		return nil, err
-	}
+	silu, _ := get("silu", false)
 	w.SiLU = len(silu) == 1 && silu[0] != 0
 	if err := w.Check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return w, nil
-}
-
-// floats converts numeric npy data to float64.
-func floats(data any) ([]float64, error) {
-	conv := func(n int, at func(int) float64) []float64 {
-		out := make([]float64, n)
-		for k := range out {
-			out[k] = at(k)
-		}
-		return out
-	}
-	switch d := data.(type) {
-	case []float64:
-		return d, nil
-	case []float32:
-		return conv(len(d), func(k int) float64 { return float64(d[k]) }), nil
-	case []int64:
-		return conv(len(d), func(k int) float64 { return float64(d[k]) }), nil
-	case []int32:
-		return conv(len(d), func(k int) float64 { return float64(d[k]) }), nil
-	case []uint8:
-		return conv(len(d), func(k int) float64 { return float64(d[k]) }), nil
-	case []bool:
-		return conv(len(d), func(k int) float64 {
-			if d[k] {
-				return 1
-			}
-			return 0
-		}), nil
-	}
-	return nil, fmt.Errorf("dtype %T, want numbers", data)
 }
