@@ -99,18 +99,24 @@ func parseArgs(fs *flag.FlagSet, args []string) (string, error) {
 	case len(rest) == 0:
 		return "", nil
 	case len(rest) > 1:
-		return "", fmt.Errorf("%s: unexpected arguments %q after the file %s", fs.Name(), rest[1:], rest[0])
+		return "", argsError{fmt.Sprintf("%s: unexpected arguments %q after the file %s", fs.Name(), rest[1:], rest[0])}
 	}
 	return rest[0], nil
 }
 
-// flagErr maps a flag parse error to what run returns: -h is a success,
-// other errors were printed by the flag set.
+// argsError is a mistake in the arguments that no flag set printed.
+type argsError struct{ msg string }
+
+func (e argsError) Error() string { return e.msg }
+
+// flagErr maps an argument error to what run returns: -h is a success, an
+// argsError is printed by run, other errors were printed by the flag set.
 func flagErr(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
+	var args argsError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		return errHelp
-	}
-	if strings.Contains(err.Error(), "unexpected arguments") {
+	case errors.As(err, &args):
 		return err
 	}
 	return errReported
