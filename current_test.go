@@ -317,3 +317,25 @@ func TestInjectSubgroup(t *testing.T) {
 		t.Errorf("backends differ: %v and %v", vs["cpu"], vs["vulkan"])
 	}
 }
+
+// TestSetAndInject: a value set for a variable that currents are injected
+// into adds to them, as Brian2 users write I = I_const + I_stim: I is 20 pA
+// set plus 30 pA injected, for the neurons of the subgroup the set reaches.
+func TestSetAndInject(t *testing.T) {
+	net := spikevk.New(spikevk.Config{Backend: "cpu"})
+	defer net.Close()
+	g := net.Group("g", 4, spikevk.Builtin("lif_coba_exp"))
+	g.Inject("I", spikevk.DC("30*pA"))
+	g.Slice(0, 2).Set("I", "20*pA")
+	m := net.StateMonitor(g, []string{"I"}, 1)
+	if err := net.Run(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	_, v, err := m.Values("I")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := v[len(v)-1]; !slices.Equal(last, []float32{50, 50, 30, 30}) {
+		t.Errorf("I = %v pA, want 20 set + 30 injected on neurons 0 and 1, and 30 on the others", last)
+	}
+}

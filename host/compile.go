@@ -219,6 +219,7 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	if g.Model == nil {
 		return nil, nil, errors.New("no model")
 	}
+	g = setOnBase(g)
 	file, err := inject(g, net.DT, ss)
 	if err != nil {
 		return nil, nil, err
@@ -245,9 +246,6 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 		dims[v.Name], kind[v.Name] = v.Dim, "state"
 	}
 	for _, v := range g.Values {
-		if kind[v.Var] == "" && slices.ContainsFunc(g.Currents, func(c Current) bool { return c.Var == v.Var }) {
-			return nil, nil, v.errorf("%s is the sum of the currents injected into it (Inject), so it cannot also be set: inject the value as one more current (a DC current), which adds to the others", v.Var)
-		}
 		if kind[v.Var] == "" {
 			return nil, nil, v.errorf("model %s has no variable %q (parameters: %s; states: %s)",
 				modelName(g.Model), v.Var, varNames(n.Params), varNames(n.States))

@@ -78,13 +78,55 @@ func injectFor(g *Group, dt float64, method string) (*models.File, error) {
 		}
 		sums[c.Var] = append(sums[c.Var], term)
 	}
+	out.Parameters = slices.Clone(f.Parameters)
 	for _, v := range order {
 		eq := eqs.Eqs[slices.IndexFunc(eqs.Eqs, func(eq *syntax.Equation) bool { return eq.Var == v })]
-		lines[eq.Pos.Line-1] = v + " = " + strings.Join(sums[v], " + ") + " : " + eq.Unit
-		out.Parameters = slices.DeleteFunc(slices.Clone(f.Parameters), func(s models.Setting) bool { return s.Name == v })
+		sum := strings.Join(sums[v], " + ")
+		base := SetBase(v)
+		if !slices.ContainsFunc(g.Values, func(x Value) bool { return x.Var == base }) {
+			lines[eq.Pos.Line-1] = v + " = " + sum + " : " + eq.Unit
+			out.Parameters = slices.DeleteFunc(out.Parameters, func(s models.Setting) bool { return s.Name == v })
+			continue
+		}
+		// The group sets v too: its values add to the currents, as a
+		// parameter of their own that keeps v's default.
+		if slices.ContainsFunc(eqs.Eqs, func(e *syntax.Equation) bool { return e.Var == base }) {
+			return nil, fmt.Errorf("inject into %s: the group sets %s, whose value would need the name %s, which model %s uses", v, v, base, modelName(f))
+		}
+		lines[eq.Pos.Line-1] = v + " = " + base + " + " + sum + " : " + eq.Unit
+		lines = append(lines, base+" : "+eq.Unit)
+		for k := range out.Parameters {
+			if out.Parameters[k].Name == v {
+				out.Parameters[k].Name = base
+			}
+		}
 	}
 	out.Equations = strings.Join(lines, "\n")
 	return &out, nil
+}
+
+// SetBase names the parameter that holds the value a group sets for a
+// variable currents are injected into: the currents add to it.
+func SetBase(v string) string { return v + "_set" }
+
+// setOnBase returns g with the values it gives a variable that currents
+// are injected into moved to that variable's base parameter (SetBase).
+func setOnBase(g *Group) *Group {
+	injected := map[string]bool{}
+	for _, c := range g.Currents {
+		injected[c.Var] = true
+	}
+	if !slices.ContainsFunc(g.Values, func(v Value) bool { return injected[v.Var] }) {
+		return g
+	}
+	out := *g
+	out.Values = slices.Clone(g.Values)
+	for k := range out.Values {
+		if injected[out.Values[k].Var] {
+			out.Values[k].Var = SetBase(out.Values[k].Var)
+		}
+	}
+	return &out
 }
 
 // ouEquation is the equation of an Ornstein–Uhlenbeck state that method
