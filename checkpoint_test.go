@@ -288,3 +288,38 @@ func TestCheckpointObserved(t *testing.T) {
 		t.Errorf("a monitor of a subexpression: %v, want an error naming them", err)
 	}
 }
+
+// FuzzLoadCheckpoint feeds damaged checkpoint files to LoadCheckpoint: an
+// error, never a panic, a hang or an allocation the file cannot back.
+func FuzzLoadCheckpoint(f *testing.F) {
+	small := func() *spikevk.Network {
+		return spikevk.COBA(spikevk.Config{Seed: 5, Backend: "cpu"}, 50, 0.1)
+	}
+	net := small()
+	if err := net.Run(context.Background(), 1); err != nil {
+		f.Fatal(err)
+	}
+	path := filepath.Join(f.TempDir(), "seed.npz")
+	if err := net.SaveCheckpoint(path); err != nil {
+		f.Fatal(err)
+	}
+	net.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add(data[:len(data)/2])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "c.npz")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		net := small()
+		defer net.Close()
+		if err := net.Run(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		_ = net.LoadCheckpoint(path)
+	})
+}
