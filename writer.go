@@ -85,7 +85,13 @@ func newWriter(dir string, monitors []monitor) (*writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("record: %w", err)
 	}
-	w := &writer{dir: dir}
+	return &writer{dir: dir, files: fileNames(dir, monitors)}, nil
+}
+
+// fileNames names the file of each monitor in dir: <kind>_<group>.npz, a
+// second monitor of the same kind and group <kind>_<group>_2.npz, and so on.
+func fileNames(dir string, monitors []monitor) []string {
+	var files []string
 	seen := map[string]int{}
 	for _, m := range monitors {
 		base := m.base()
@@ -93,9 +99,18 @@ func newWriter(dir string, monitors []monitor) (*writer, error) {
 		if seen[base] > 1 {
 			base += fmt.Sprintf("_%d", seen[base])
 		}
-		w.files = append(w.files, filepath.Join(dir, base+".npz"))
+		files = append(files, filepath.Join(dir, base+".npz"))
 	}
-	return w, nil
+	return files
+}
+
+// RecordFiles lists the files Record writes for the monitors, in the
+// order they were added (metadata.json besides); nil without Record.
+func (n *Network) RecordFiles() []string {
+	if n.outDir == "" {
+		return nil
+	}
+	return fileNames(n.outDir, n.monitors)
 }
 
 // write rewrites every file from what the monitors of n hold.

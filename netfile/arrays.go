@@ -24,25 +24,25 @@ type array struct {
 const maxArrayBytes = 1 << 30
 
 // readSmall checks that path is a regular file of at most maxArrayBytes.
-func readSmall(path string) (os.FileInfo, error) {
+func readSmall(path string) error {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a file", path)
+		return fmt.Errorf("%s is not a file", path)
 	}
 	if info.Size() > maxArrayBytes {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d a network file may read", path, info.Size(), maxArrayBytes)
+		return fmt.Errorf("%s: %d bytes, more than the %d a network file may read", path, info.Size(), maxArrayBytes)
 	}
-	return info, nil
+	return nil
 }
 
 // readArray reads an array: a .npy file, the array called name of a .npz
 // file (name may be empty when it holds one), or text (.csv, .txt: one row
 // per line, values separated by commas or spaces, # comments).
 func readArray(path, name string) (array, error) {
-	if _, err := readSmall(path); err != nil {
+	if err := readSmall(path); err != nil {
 		return array{}, err
 	}
 	switch strings.ToLower(filepath.Ext(path)) {

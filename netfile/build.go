@@ -412,7 +412,7 @@ func (b *builder) elm(name string, size int, n *yaml.Node) (*spikevk.Group, erro
 		return nil, err
 	}
 	path := b.f.resolve(nodes["weights"].Value)
-	if _, err := readSmall(path); err != nil {
+	if err := readSmall(path); err != nil {
 		return nil, b.f.errorf(nodes["weights"], "%s: weights: %v", what, err)
 	}
 	var inputs *spikevk.Group
@@ -457,7 +457,7 @@ func (b *builder) model(what string, keys map[string]*yaml.Node) (spikevk.Model,
 	switch {
 	case isPath(text):
 		path := f.resolve(text)
-		if _, err := readSmall(path); err != nil {
+		if err := readSmall(path); err != nil {
 			return spikevk.Model{}, f.errorf(mn, "%s: model file: %v", what, err)
 		}
 		return spikevk.LoadModel(path), nil

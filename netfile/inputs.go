@@ -14,7 +14,7 @@ func (b *builder) spikeGenerator(name string, size int, n *yaml.Node) (*spikevk.
 	what := fmt.Sprintf("group %q: spikes", name)
 	if n.Kind == yaml.ScalarNode {
 		path := b.f.resolve(n.Value)
-		if _, err := readSmall(path); err != nil {
+		if err := readSmall(path); err != nil {
 			return nil, b.f.errorf(n, "%s: %v", what, err)
 		}
 		return b.net.SpikeGeneratorFile(name, size, path), nil

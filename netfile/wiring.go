@@ -216,7 +216,7 @@ func (b *builder) synapseModel(what string, keys map[string]*yaml.Node) (spikevk
 		var syn spikevk.Synapses
 		if isPath(text) {
 			path := f.resolve(text)
-			if _, err := readSmall(path); err != nil {
+			if err := readSmall(path); err != nil {
 				return syn, f.errorf(keys["model"], "%s: model file: %v", what, err)
 			}
 			syn = spikevk.LoadSynapses(path)

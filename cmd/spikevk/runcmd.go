@@ -205,7 +205,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if runErr != nil && net.Summary().Time == 0 {
 		return runErr
 	}
-	files := spikeFiles(net, *out)
+	files := spikeFiles(net)
 	s := net.Summary()
 	if *asJSON {
 		var segments []netfile.SegmentSummary
@@ -300,19 +300,13 @@ func bands(net *netfile.Network) []window.Band {
 	return out
 }
 
-// spikeFiles lists the spike files Record writes into dir.
-func spikeFiles(net *netfile.Network, dir string) []string {
-	if dir == "" {
-		return nil
-	}
+// spikeFiles lists the spike files that Record writes.
+func spikeFiles(net *netfile.Network) []string {
 	var files []string
-	seen := map[string]int{}
-	for _, g := range net.Spikes {
-		name := "spikes_" + g.Name()
-		if seen[name]++; seen[name] > 1 {
-			name += fmt.Sprintf("_%d", seen[name])
+	for _, f := range net.RecordFiles() {
+		if strings.HasPrefix(filepath.Base(f), "spikes_") {
+			files = append(files, f)
 		}
-		files = append(files, filepath.Join(dir, name+".npz"))
 	}
 	return files
 }
