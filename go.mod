@@ -10,6 +10,7 @@ require (
 require (
 	codeberg.org/sbinet/npyio v0.14.0
 	go.yaml.in/yaml/v3 v3.0.6
+	gonum.org/v1/hdf5 v0.0.0-20210714002203-8c5d23bc6946
 )
 
 require (

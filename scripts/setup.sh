@@ -7,7 +7,7 @@
 # Elsewhere, or without root, it prints what to install by hand and fails.
 set -eu
 
-packages="mesa-vulkan-drivers libvulkan1 libvulkan-dev vulkan-tools
+packages="mesa-vulkan-drivers libvulkan1 libvulkan-dev vulkan-tools libhdf5-dev
 vulkan-validationlayers glslc glslang-tools spirv-tools
 xvfb xauth libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 libxinerama-dev libxi-dev libxxf86vm-dev pkg-config gcc python3-numpy"
