@@ -24,6 +24,17 @@ package sonata
 // // to Go, which names the file and object.
 // static void quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 //
+// // kind is 1 for a dataset, 2 for a group, 0 for anything else, and
+// // whether it holds the attribute attr, without libhdf5 errors.
+// static int kind(hid_t file, const char *path, const char *attr, int *has) {
+// 	hid_t o = H5Oopen(file, path, H5P_DEFAULT);
+// 	if (o < 0) return 0;
+// 	H5I_type_t t = H5Iget_type(o);
+// 	*has = H5Aexists(o, attr) > 0;
+// 	H5Oclose(o);
+// 	return t == H5I_DATASET ? 1 : t == H5I_GROUP ? 2 : 0;
+// }
+//
 // static int numeric(hid_t ds) {
 // 	hid_t t = H5Dget_type(ds);
 // 	if (t < 0) return 0;
@@ -189,11 +200,17 @@ func (w *h5w) attrString(path, name, value string) {
 		at
 		Close() error
 	}
-	if ds, err := w.f.OpenDataset(path); err == nil {
-		o = ds
-	} else if g, err := w.f.OpenGroup(path); w.check(err, path) {
-		o = g
+	cp, cn := C.CString(path), C.CString(name)
+	defer C.free(unsafe.Pointer(cp))
+	defer C.free(unsafe.Pointer(cn))
+	var has C.int
+	var err2 error
+	if C.kind(C.hid_t(w.f.ID()), cp, cn, &has) == 1 {
+		o, err2 = w.f.OpenDataset(path)
 	} else {
+		o, err2 = w.f.OpenGroup(path)
+	}
+	if !w.check(err2, path) {
 		return
 	}
 	defer func() { w.check(o.Close(), path) }()
@@ -349,21 +366,42 @@ func (r *h5r) numbers(path string) ([]float64, []int64, error) {
 	return f, ints, nil
 }
 
+// object opens the dataset or group at path when it has the attribute
+// name; o is nil when it has none.
+func (r *h5r) object(path, name string) (o interface {
+	OpenAttribute(string) (*hdf5.Attribute, error)
+	Close() error
+}, err error) {
+	cp, cn := C.CString(path), C.CString(name)
+	defer C.free(unsafe.Pointer(cp))
+	defer C.free(unsafe.Pointer(cn))
+	var has C.int
+	switch C.kind(C.hid_t(r.f.ID()), cp, cn, &has) {
+	case 1:
+		if has != 0 {
+			return r.f.OpenDataset(path)
+		}
+	case 2:
+		if has != 0 {
+			return r.f.OpenGroup(path)
+		}
+	default:
+		return nil, fmt.Errorf("%s: no dataset or group %s", r.path, path)
+	}
+	return nil, nil
+}
+
 // attrString reads the string attribute name of the object at path; ok
 // is false when there is none.
 func (r *h5r) attrString(path, name string) (s string, ok bool, err error) {
-	var a *hdf5.Attribute
-	if ds, e := r.f.OpenDataset(path); e == nil {
-		defer ds.Close()
-		a, err = ds.OpenAttribute(name)
-	} else if g, e := r.f.OpenGroup(path); e == nil {
-		defer g.Close()
-		a, err = g.OpenAttribute(name)
-	} else {
-		return "", false, fmt.Errorf("%s: no object %s", r.path, path)
+	o, err := r.object(path, name)
+	if o == nil || err != nil {
+		return "", false, err
 	}
+	defer o.Close()
+	a, err := o.OpenAttribute(name)
 	if err != nil {
-		return "", false, nil
+		return "", false, fmt.Errorf("%s: %s@%s: %w", r.path, path, name, err)
 	}
 	defer a.Close()
 	var points C.longlong
@@ -376,17 +414,17 @@ func (r *h5r) attrString(path, name string) (s string, ok bool, err error) {
 	return s, true, nil
 }
 
-// attrUint reads the scalar unsigned integer attribute name of the group
-// path; ok is false when there is none.
+// attrUint reads the scalar unsigned integer attribute name of the
+// object at path; ok is false when there is none.
 func (r *h5r) attrUint(path, name string) (v uint32, ok bool, err error) {
-	g, err := r.f.OpenGroup(path)
-	if err != nil {
-		return 0, false, fmt.Errorf("%s: group %s: %w", r.path, path, err)
+	o, err := r.object(path, name)
+	if o == nil || err != nil {
+		return 0, false, err
 	}
-	defer g.Close()
-	a, err := g.OpenAttribute(name)
+	defer o.Close()
+	a, err := o.OpenAttribute(name)
 	if err != nil {
-		return 0, false, nil
+		return 0, false, fmt.Errorf("%s: %s@%s: %w", r.path, path, name, err)
 	}
 	defer a.Close()
 	var points C.longlong
