@@ -5,6 +5,10 @@
 //	spikevk run [NET.yaml] [-json] [-backend B] [-t MS] [-dt MS] [-out DIR] [-plot] [-set PATH=VALUE] [-sweep PATH=V1,V2,...]
 //	            [-window [-screenshot PNG] [-trace G:I] [-knob 'G.P=LO..HI UNIT']]
 //	                             run a network file, or the default network (COBA, 4,000 neurons, 1 s), and print its summary
+//	spikevk run CONFIG.json [-json] [-backend B] [-t MS]
+//	                             run a SONATA point-neuron network (circuit or simulation config)
+//	spikevk export -sonata DIR [-target nest|pynn] [NET.yaml]
+//	                             write a network file, or the default network, as SONATA for NEST or PyNN
 //	spikevk check NET.yaml [-set PATH=VALUE]
 //	                             check a network file without running it
 //	spikevk plot [-format png|svg] DIR
@@ -43,6 +47,8 @@ commands:
   run       run a network file (NET.yaml), or the default network (COBA, 4,000 neurons, 1 s),
             and write its recordings; -window shows it live, -plot draws its figures,
             -set changes a value, -sweep runs one network per value
+            run CONFIG.json runs a SONATA point-neuron network
+  export    write a network file, or the default network, as SONATA (-sonata DIR) for NEST or PyNN
   check     check a network file without running it: errors, warnings, size
   plot      write the standard figures of a run folder (raster, rates, traces, ISIs)
   bench     time COBA with 80 synapses per neuron on each backend and on Brian2
@@ -62,7 +68,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "run":
-		err = runCmd(args[1:], stdout, stderr)
+		if isSONATA(args[1:]) {
+			err = runSONATA(args[1:], stdout, stderr)
+		} else {
+			err = runCmd(args[1:], stdout, stderr)
+		}
+	case "export":
+		err = exportCmd(args[1:], stdout, stderr)
 	case "check":
 		err = checkCmd(args[1:], stdout, stderr)
 	case "plot":
