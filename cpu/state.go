@@ -2,7 +2,6 @@ package cpu
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/spikevk/spikevk/host"
 )
@@ -66,14 +65,15 @@ func (b *Backend) SetGroupArray(gi int, name string, values []float32) error {
 	}
 	g := b.groups[gi]
 	a, ok := g.arrays[name]
+	_, isConst := g.consts[name]
 	switch {
 	case !ok:
 		return fmt.Errorf("cpu: set array: group %q has no array %q", g.name, name)
-	case !slices.Contains(g.checkedNames, name):
+	case isConst:
 		return fmt.Errorf("cpu: set array: array %q of group %q is Const", name, g.name)
 	case len(values) != len(a):
 		return fmt.Errorf("cpu: set array: %d values for array %q of group %q of %d neurons", len(values), name, g.name, len(a))
 	}
-	copy(a, values) // in place: g.checked holds the same slice
+	copy(a, values) // in place: g.checked may hold the same slice
 	return nil
 }

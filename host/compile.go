@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -177,6 +178,45 @@ func summedInto(net *Network, g *Group, x string) bool {
 	return false
 }
 
+// injectedBase is the variable whose base parameter (SetBase) is name,
+// where currents are injected into it, else "".
+func injectedBase(g *Group, name string) string {
+	for _, c := range g.Currents {
+		if SetBase(c.Var) == name {
+			return c.Var
+		}
+	}
+	return ""
+}
+
+// summedOnBase returns the synapse model of p with each summed variable
+// x_post or x_pre renamed to its base parameter (SetBase) where currents
+// are injected into x, so that the sum and the currents add up.
+func summedOnBase(net *Network, p *Projection, model string) string {
+	eqs, err := syntax.ParseEquations(model, "")
+	if err != nil {
+		return model // CompileSynapse reports it
+	}
+	lines := strings.Split(model, "\n")
+	for _, eq := range eqs.Eqs {
+		if !eq.HasFlag("summed") {
+			continue
+		}
+		for _, side := range []struct {
+			suffix string
+			g      *Group
+		}{{"_post", net.Groups[p.Post.Group]}, {"_pre", net.Groups[p.Pre.Group]}} {
+			x, ok := strings.CutSuffix(eq.Var, side.suffix)
+			if !ok || !slices.ContainsFunc(side.g.Currents, func(c Current) bool { return c.Var == x }) {
+				continue
+			}
+			line := &lines[eq.Pos.Line-1]
+			*line = regexp.MustCompile(`\b`+regexp.QuoteMeta(eq.Var)+`\b`).ReplaceAllLiteralString(*line, SetBase(x)+side.suffix)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // setsAll reports whether the values of g give variable a value in every
 // neuron.
 func setsAll(g *Group, variable string) bool {
@@ -219,8 +259,9 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	if g.Model == nil {
 		return nil, nil, errors.New("no model")
 	}
+	whole := g
 	g = setOnBase(g)
-	file, err := inject(g, net.DT, ss)
+	file, err := inject(g, net.DT, ss, func(x string) bool { return summedInto(net, whole, x) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -267,7 +308,7 @@ func compileGroup(net *Network, g *Group, ss *series) (*GroupPlan, *models.Model
 	for _, v := range n.Params {
 		switch {
 		case arrays[v.Name] != nil:
-		case summedInto(net, g, v.Name) || g.Model.Name == "":
+		case summedInto(net, whole, v.Name) || summedInto(net, whole, injectedBase(g, v.Name)) || g.Model.Name == "":
 			// The projection writes it every step; or the model is written
 			// in place, whose variables start at 0 as in Brian2.
 			arrays[v.Name] = fill(g.N, 0)
@@ -356,7 +397,7 @@ func derive(n *models.Neuron, size int, arrays map[string][]float32) (map[string
 		params[v.Name] = arrays[v.Name]
 		uniform = uniform && allEqual(arrays[v.Name])
 	}
-	if !uniform || size == 0 {
+	if !uniform || size == 0 || n.DerivedPerNeuron() {
 		return n.Derive(size, params)
 	}
 	for name, x := range params {

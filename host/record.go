@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/spikevk/spikevk/models/ir"
 )
 
 // RecordPlan asks a backend to sample arrays of a group on the device: in
@@ -97,10 +99,14 @@ func FaultLimit(g *GroupPlan, name string) uint32 {
 	return math.Float32bits(Runaway)
 }
 
-// FaultOrder lists the non-Const arrays of g in the order the backends
-// check them for faults: the ring targets first, so that a saturated input
-// is the fault of its step rather than the runaway value it causes in the
-// same step, then the others in the order of Arrays.
+// FaultOrder lists the arrays of g that the backends check for faults, in
+// the order they check them: the ring targets first, so that a saturated
+// input is the fault of its step rather than the runaway value it causes
+// in the same step, then the others the step program writes (the states),
+// in the order of Arrays. Parameters and the values derived from them are
+// left out: the step never changes them, and a derived value may be
+// infinite or NaN where the program only uses it in a branch not taken
+// (1/x where x is 0 in arctan); a fault they cause shows in a state.
 func FaultOrder(g *GroupPlan) []string {
 	var first, rest []string
 	for _, a := range g.Arrays {
@@ -108,7 +114,7 @@ func FaultOrder(g *GroupPlan) []string {
 		case a.Const:
 		case slices.Contains(g.Targets, a.Name):
 			first = append(first, a.Name)
-		default:
+		case g.Step != nil && slices.ContainsFunc(g.Step.Outputs, func(o ir.Output) bool { return o.Name == a.Name }):
 			rest = append(rest, a.Name)
 		}
 	}

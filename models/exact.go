@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spikevk/spikevk/models/ir"
 	"github.com/spikevk/spikevk/models/linear"
@@ -202,7 +203,14 @@ func (n *Neuron) derivePropagators(size int, values map[string][]float32) (map[s
 	for k := range size {
 		for m, name := range p.Inputs {
 			v, ok := values[name]
-			if !ok || len(v) <= k {
+			switch {
+			case name == InputIndex:
+				in[m] = float64(k)
+				continue
+			case name == InputSize:
+				in[m] = float64(size)
+				continue
+			case !ok || len(v) <= k:
 				in[m] = 0 // the coefficients do not use it: they are free of states and time
 				if n.usesParam(name) {
 					return nil, fmt.Errorf("models: derive: no value of parameter %s for neuron %d", name, k)
@@ -243,6 +251,16 @@ func (n *Neuron) derivePropagators(size int, values map[string][]float32) (map[s
 		}
 	}
 	return out, nil
+}
+
+// DerivedPerNeuron reports whether the derived inputs depend on the
+// neuron's index or the group's size (a drive such as i*nA), so that
+// Derive needs the whole group even where all parameters are equal; it
+// then takes i from the position in values and N from size.
+func (n *Neuron) DerivedPerNeuron() bool {
+	return n.coefficients != nil && slices.ContainsFunc(n.coefficients.Inputs, func(name string) bool {
+		return name == InputIndex || name == InputSize
+	})
 }
 
 // usesParam reports whether name is a parameter of the model.
