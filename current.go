@@ -108,8 +108,10 @@ func OU(mean, sd string, tau float64) Current {
 
 // Inject adds a current source to a parameter of the model of g, such as
 // I: the parameter becomes the sum of the sources injected into it,
-// evaluated every step, and its own value no longer counts (inject a DC
-// for a constant part). Into a subgroup, the current reaches its neurons
+// evaluated every step, plus the value the group sets for it, if any,
+// and the sum of the projections that sum into it, if any (Brian2's
+// I = I_syn + I_stim); a default alone no longer counts (inject a DC for a
+// constant part). Into a subgroup, the current reaches its neurons
 // only (the others get 0 from it); i in the current's expression is the
 // index in the whole group.
 func (g *Group) Inject(variable string, src Current) *Group {

@@ -44,7 +44,11 @@ func FileModel(f *models.File) Model { return Model{file: f} }
 // possibly empty. Parameters have no defaults: set them on the group.
 type Equations struct {
 	Equations, Threshold, Reset, Refractory string
-	Method                                  string // integration method; empty: chosen as Brian2 does
+	// Method is the integration method; empty: exact where the equations
+	// are linear with constant coefficients, else exponential Euler where
+	// each is linear in its own variable, else Euler (Brian2 picks Euler
+	// where spikevk picks exponential Euler; see the README's Models).
+	Method string
 }
 
 // Model returns the equations as a model.
@@ -220,8 +224,8 @@ func (g *Group) hostRange() host.Range { return host.Range{Group: g.index, Lo: g
 
 // Get returns the current value of a variable of every neuron of g, in the
 // internal unit of its dimension: mV, nS, pA, pF, ms, and 1/ms (kHz) for
-// rates, so a rate of 59.9 Hz reads 0.0599 (see models/units), once the
-// network is built by its first Run.
+// rates, so a rate of 59.9 Hz reads 0.0599 (see models/units; GetSI
+// gives SI values), once the network is built by its first Run.
 func (g *Group) Get(variable string) ([]float32, error) {
 	s := g.net.sim
 	if s == nil {
@@ -232,6 +236,30 @@ func (g *Group) Get(variable string) ([]float32, error) {
 		return nil, fmt.Errorf("%s: %w", g, err)
 	}
 	return x[g.lo:g.hi], nil
+}
+
+// GetSI returns the current value of a variable of every neuron of g in
+// SI units, as the files of Network.Record hold them, and that unit as
+// Brian2 prints a dimension ("V", "S", "A", "Hz", "s", "1" for a number,
+// else base units such as "m^-2 kg^-1 s^3 A^2"), once the network is
+// built by its first Run.
+func (g *Group) GetSI(variable string) ([]float64, string, error) {
+	x, err := g.Get(variable)
+	if err != nil {
+		return nil, "", err
+	}
+	m := g.net.sim.compiled.Models[g.index].Neuron
+	all := slices.Concat(m.States, m.Params, m.Subexpressions)
+	k := slices.IndexFunc(all, func(v models.Var) bool { return v.Name == variable })
+	if k < 0 {
+		return nil, "", fmt.Errorf("%s: variable %q has no unit", g, variable)
+	}
+	d := all[k].Dim
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v) / d.InternalScale()
+	}
+	return out, d.String(), nil
 }
 
 // SpikeGenerator adds a group of n neurons that spike at given times, as

@@ -13,12 +13,13 @@ import (
 // inject returns the model of group g with its currents (Group.Currents)
 // written into the equations: each parameter that receives currents
 // becomes the subexpression of their sum, and each Ornstein–Uhlenbeck
-// source adds a state variable. Without currents it is g.Model.
-func inject(g *Group, dt float64, ss *series) (*models.File, error) {
+// source adds a state variable. Without currents it is g.Model. summed
+// reports whether a projection sums into a variable of g.
+func inject(g *Group, dt float64, ss *series, summed func(x string) bool) (*models.File, error) {
 	if len(g.Currents) == 0 {
 		return g.Model, nil
 	}
-	f, err := injectFor(g, dt, "euler")
+	f, err := injectFor(g, dt, "euler", summed)
 	if err != nil || !slices.ContainsFunc(g.Currents, func(c Current) bool { return c.Tau > 0 }) {
 		return f, err
 	}
@@ -30,7 +31,7 @@ func inject(g *Group, dt float64, ss *series) (*models.File, error) {
 	case "euler":
 		return f, nil
 	case "exponential_euler":
-		return injectFor(g, dt, m.Neuron.Method)
+		return injectFor(g, dt, m.Neuron.Method, summed)
 	}
 	return nil, fmt.Errorf("an Ornstein–Uhlenbeck current needs the euler or exponential_euler method, but model %s integrates with %s",
 		modelName(g.Model), m.Neuron.Method)
@@ -38,8 +39,10 @@ func inject(g *Group, dt float64, ss *series) (*models.File, error) {
 
 // injectFor writes the currents of g into its model for an integration
 // method, euler or exponential_euler, that updates the Ornstein–Uhlenbeck
-// states exactly.
-func injectFor(g *Group, dt float64, method string) (*models.File, error) {
+// states exactly. A variable that the group also sets, or that a
+// projection sums into (summed), keeps those values in a parameter of its
+// own (SetBase) that the currents add to.
+func injectFor(g *Group, dt float64, method string, summed func(x string) bool) (*models.File, error) {
 	f := g.Model
 	eqs, err := syntax.ParseEquations(f.Equations, f.Path)
 	if err != nil {
@@ -83,15 +86,16 @@ func injectFor(g *Group, dt float64, method string) (*models.File, error) {
 		eq := eqs.Eqs[slices.IndexFunc(eqs.Eqs, func(eq *syntax.Equation) bool { return eq.Var == v })]
 		sum := strings.Join(sums[v], " + ")
 		base := SetBase(v)
-		if !slices.ContainsFunc(g.Values, func(x Value) bool { return x.Var == base }) {
+		if !slices.ContainsFunc(g.Values, func(x Value) bool { return x.Var == base }) && !summed(v) {
 			lines[eq.Pos.Line-1] = v + " = " + sum + " : " + eq.Unit
 			out.Parameters = slices.DeleteFunc(out.Parameters, func(s models.Setting) bool { return s.Name == v })
 			continue
 		}
-		// The group sets v too: its values add to the currents, as a
-		// parameter of their own that keeps v's default.
+		// The group sets v too, or a projection sums into it: those values
+		// add to the currents, as a parameter of their own that keeps v's
+		// default.
 		if slices.ContainsFunc(eqs.Eqs, func(e *syntax.Equation) bool { return e.Var == base }) {
-			return nil, fmt.Errorf("inject into %s: the group sets %s, whose value would need the name %s, which model %s uses", v, v, base, modelName(f))
+			return nil, fmt.Errorf("inject into %s: the group sets %s or sums into it, whose value would need the name %s, which model %s uses", v, v, base, modelName(f))
 		}
 		lines[eq.Pos.Line-1] = v + " = " + base + " + " + sum + " : " + eq.Unit
 		lines = append(lines, base+" : "+eq.Unit)
@@ -106,7 +110,8 @@ func injectFor(g *Group, dt float64, method string) (*models.File, error) {
 }
 
 // SetBase names the parameter that holds the value a group sets for a
-// variable currents are injected into: the currents add to it.
+// variable currents are injected into, or the sum projections make of
+// it: the currents add to it.
 func SetBase(v string) string { return v + "_set" }
 
 // setOnBase returns g with the values it gives a variable that currents

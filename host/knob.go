@@ -28,7 +28,7 @@ func GroupModel(net *Network, gi int) (*models.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	file, err := inject(g, net.DT, ss)
+	file, err := inject(g, net.DT, ss, func(x string) bool { return summedInto(net, g, x) })
 	if err != nil {
 		return nil, fmt.Errorf("group %q: %w", g.Name, err)
 	}

@@ -33,6 +33,7 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 	if p.File != nil {
 		spec = p.File.Spec()
 	}
+	spec.Model = summedOnBase(net, p, spec.Model)
 	spec.Pre, spec.Post, spec.DT = c.Models[p.Pre.Group].Neuron, postM.Neuron, net.DT
 	syn, err := models.CompileSynapse(spec)
 	if err != nil {

@@ -143,12 +143,10 @@ func (s *scope) lower(e syntax.Expr) (value, error) {
 			}
 			return value{reg: b.Op1(ir.OpNot, x.reg), bool: true}, nil
 		case "-":
-			if err := numeric(n.Pos, "-", x); err != nil {
-				return value{}, err
-			}
+			x = s.number(x)
 			return value{reg: b.Op1(ir.OpNeg, x.reg), dim: x.dim, num: -x.num, isNum: x.isNum}, nil
 		}
-		return x, numeric(n.Pos, n.Op, x)
+		return s.number(x), nil
 	case *syntax.Binary:
 		return s.binary(n)
 	case *syntax.Call:
@@ -218,15 +216,6 @@ func (s *scope) suggest(name string) string {
 	return ""
 }
 
-func numeric(pos syntax.Pos, op string, vs ...value) error {
-	for _, v := range vs {
-		if v.bool {
-			return errorf(pos, "%q needs numbers, not a condition", op)
-		}
-	}
-	return nil
-}
-
 func sameDim(pos syntax.Pos, op string, x, y value) error {
 	if !x.dim.Equal(y.dim) {
 		return errorf(pos, "the two sides of %q have different dimensions: %s and %s", op, x.dim, y.dim)
@@ -257,9 +246,7 @@ func (s *scope) binary(n *syntax.Binary) (value, error) {
 		}
 		return value{reg: b.Op2(op, x.reg, y.reg), bool: true}, nil
 	}
-	if err := numeric(n.Pos, n.Op, x, y); err != nil {
-		return value{}, err
-	}
+	x, y = s.number(x), s.number(y)
 	if op, ok := comparisons[n.Op]; ok {
 		if err := sameDim(n.Pos, n.Op, x, y); err != nil {
 			return value{}, err
@@ -343,7 +330,8 @@ func rational(k float64) (num, den int, ok bool) {
 // funcArity lists the functions of the language with their argument counts.
 var funcArity = map[string]int{"exp": 1, "exprel": 1, "log": 1, "sin": 1, "cos": 1, "tanh": 1, "sqrt": 1, "abs": 1, "floor": 1,
 	"ceil": 1, "int": 1, "clip": 3, "rand": 0, "randn": 0,
-	"tan": 1, "sinh": 1, "cosh": 1, "log10": 1, "expm1": 1, "log1p": 1, "sign": 1, "where": 3}
+	"tan": 1, "sinh": 1, "cosh": 1, "log10": 1, "expm1": 1, "log1p": 1, "sign": 1, "where": 3,
+	"arcsin": 1, "arccos": 1, "arctan": 1, "timestep": 2, "poisson": 1}
 
 // composed are Brian2's functions written with the IR's ops, so that both
 // backends compute them alike: each takes a dimensionless number.
@@ -368,10 +356,91 @@ var composed = map[string]func(b *ir.Builder, x ir.Reg) ir.Reg{
 	"sign": func(b *ir.Builder, x ir.Reg) ir.Reg {
 		return b.Select(b.Op2(ir.OpGt, x, b.Const(0)), b.Const(1), b.Select(b.Op2(ir.OpLt, x, b.Const(0)), b.Const(-1), b.Const(0)))
 	},
+	"arctan": arctan,
+	// arcsin(x) = arctan(x/sqrt((1 − x)(1 + x))), ±π/2 at ±1, NaN past them.
+	"arcsin": func(b *ir.Builder, x ir.Reg) ir.Reg {
+		one := b.Const(1)
+		c := b.Op1(ir.OpSqrt, b.Op2(ir.OpMul, b.Op2(ir.OpSub, one, x), b.Op2(ir.OpAdd, one, x)))
+		return arctan(b, b.Op2(ir.OpDiv, x, c))
+	},
+	// arccos(x) = 2·arctan(sqrt((1 − x)/(1 + x))), exact near 1, π at −1.
+	"arccos": func(b *ir.Builder, x ir.Reg) ir.Reg {
+		one := b.Const(1)
+		q := b.Op1(ir.OpSqrt, b.Op2(ir.OpDiv, b.Op2(ir.OpSub, one, x), b.Op2(ir.OpAdd, one, x)))
+		return b.Op2(ir.OpMul, b.Const(2), arctan(b, q))
+	},
+}
+
+// arctan reduces |x| to r ≤ 1 (arctan x = π/2 − arctan(1/x)), then to
+// |r'| ≤ tan(π/12) (arctan r = π/6 + arctan((r − 1/√3)/(1 + r/√3))), where
+// the Taylor series to r'¹³ is below a float32 ulp; the sign comes last.
+func arctan(b *ir.Builder, x ir.Reg) ir.Reg {
+	a := b.Op1(ir.OpAbs, x)
+	one := b.Const(1)
+	inv := b.Op2(ir.OpGt, a, one)
+	r := b.Select(inv, b.Op2(ir.OpDiv, one, a), a)
+	high := b.Op2(ir.OpGt, r, b.Const(2-math.Sqrt(3)))
+	shifted := b.Op2(ir.OpDiv, b.Op2(ir.OpSub, r, b.Const(1/math.Sqrt(3))), b.Op2(ir.OpAdd, one, b.Op2(ir.OpMul, r, b.Const(1/math.Sqrt(3)))))
+	r = b.Select(high, shifted, r)
+	z := b.Op2(ir.OpMul, r, r)
+	p := b.Const(1.0 / 13)
+	for k := 11; k >= 1; k -= 2 {
+		c := 1 / float64(k)
+		if k%4 == 3 {
+			c = -c
+		}
+		p = b.Op2(ir.OpAdd, b.Const(c), b.Op2(ir.OpMul, z, p))
+	}
+	y := b.Op2(ir.OpAdd, b.Select(high, b.Const(math.Pi/6), b.Const(0)), b.Op2(ir.OpMul, r, p))
+	y = b.Select(inv, b.Op2(ir.OpSub, b.Const(math.Pi/2), y), y)
+	return b.Select(b.Op2(ir.OpLt, x, b.Const(0)), b.Op1(ir.OpNeg, y), y)
 }
 
 // unaryFuncs are the functions of one dimensionless number.
 var unaryFuncs = map[string]ir.Op{"exp": ir.OpExp, "log": ir.OpLog, "sin": ir.OpSin, "cos": ir.OpCos, "tanh": ir.OpTanh}
+
+// number is v, or for a condition 1 where it holds and 0 elsewhere, as
+// Brian2 reads a condition in arithmetic ((i == 0)*nA).
+func (s *scope) number(v value) value {
+	if !v.bool {
+		return v
+	}
+	return value{reg: s.b.Select(v.reg, s.b.Const(1), s.b.Const(0))}
+}
+
+// poissonTerms is how many values of the distribution function poisson()
+// compares its uniform draw with, and poissonInversionMax the largest mean
+// for which they are enough: a mean of 14 reaches 40 with probability
+// 1.1e-8, below 2⁻²⁴, the resolution of the uniform draw.
+const (
+	poissonTerms        = 40
+	poissonInversionMax = 14
+)
+
+// poisson lowers Brian2's poisson(λ), a Poisson count of mean λ: by
+// inversion, Σ_k [u > F(k)] over the distribution function F, for
+// λ ≤ poissonInversionMax, else as floor(λ + √λ·N(0, 1) + 1/2) from 0 on
+// (normal approximation; Brian2 draws these exactly by rejection, so the
+// counts of such large means differ by the approximation, a skew of
+// 1/(6√λ) and below). Each call draws its own deviates.
+func (s *scope) poisson(key *syntax.Call, lambda ir.Reg) ir.Reg {
+	b := s.b
+	u := s.draw(key, false)
+	p := b.Op1(ir.OpExp, b.Op1(ir.OpNeg, lambda))
+	f, count := p, b.Const(0)
+	for k := 1; k <= poissonTerms; k++ {
+		count = b.Op2(ir.OpAdd, count, b.Select(b.Op2(ir.OpGt, u, f), b.Const(1), b.Const(0)))
+		p = b.Op2(ir.OpMul, p, b.Op2(ir.OpMul, lambda, b.Const(1/float64(k))))
+		f = b.Op2(ir.OpAdd, f, p)
+	}
+	z := s.draw(struct {
+		call   *syntax.Call
+		normal bool
+	}{key, true}, true)
+	normal := b.Op1(ir.OpFloor, b.Op2(ir.OpAdd, b.Op2(ir.OpAdd, lambda, b.Op2(ir.OpMul, b.Op1(ir.OpSqrt, lambda), z)), b.Const(0.5)))
+	normal = b.Op2(ir.OpMax, normal, b.Const(0))
+	return b.Select(b.Op2(ir.OpGt, lambda, b.Const(poissonInversionMax)), normal, count)
+}
 
 // where is Brian2's where(condition, a, b): a where the condition holds,
 // else b, both in one dimension.
@@ -388,8 +457,9 @@ func (s *scope) where(n *syntax.Call) (value, error) {
 	switch {
 	case !c.bool:
 		return value{}, errorf(n.Args[0].Position(), "the first argument of where() is a condition, such as v > V_th")
-	case x.bool || y.bool:
-		return value{}, errorf(n.Pos, "where() chooses between two numbers, not conditions")
+	}
+	x, y = s.number(x), s.number(y)
+	switch {
 	case !x.dim.Equal(y.dim):
 		return value{}, errorf(n.Pos, "where() needs its two values in one dimension, got %s and %s", x.dim, y.dim)
 	}
@@ -414,10 +484,7 @@ func (s *scope) call(n *syntax.Call) (value, error) {
 			// Brian2's int(condition): 1 where it holds, else 0.
 			return value{reg: b.Select(v.reg, b.Const(1), b.Const(0))}, nil
 		}
-		if v.bool {
-			return value{}, errorf(a.Position(), "argument %d of %s() is a condition, not a number", i+1, n.Func)
-		}
-		args[i] = v
+		args[i] = s.number(v)
 	}
 	count, known := funcArity[n.Func]
 	if !known {
@@ -457,6 +524,19 @@ func (s *scope) call(n *syntax.Call) (value, error) {
 			return value{}, errorf(n.Pos, "clip() needs its three arguments in one dimension, got %s, %s and %s", x.dim, lo.dim, hi.dim)
 		}
 		return value{reg: b.Op2(ir.OpMin, b.Op2(ir.OpMax, x.reg, lo.reg), hi.reg), dim: x.dim}, nil
+	case "timestep":
+		t, dt := args[0], args[1]
+		if !t.dim.Equal(units.BaseDim(units.Time)) || !dt.dim.Equal(t.dim) {
+			return value{}, errorf(n.Pos, "timestep() takes a time and a time step, got %s and %s", t.dim, dt.dim)
+		}
+		// Brian2's int((t + 1e-3*dt)/dt): the step that t falls in.
+		shifted := b.Op2(ir.OpAdd, t.reg, b.Op2(ir.OpMul, b.Const(1e-3), dt.reg))
+		return value{reg: b.Op1(ir.OpTrunc, b.Op2(ir.OpDiv, shifted, dt.reg))}, nil
+	case "poisson":
+		if !args[0].dim.IsDimensionless() {
+			return value{}, errorf(n.Pos, "the argument of poisson() is a mean count, dimensionless, not %s", args[0].dim)
+		}
+		return value{reg: s.poisson(n, args[0].reg)}, nil
 	case "rand":
 		return value{reg: s.draw(n, false)}, nil
 	}
