@@ -38,6 +38,9 @@ type Checkpoint struct {
 	stats       []*groupStats // without out
 	events      uint64
 	knobs       map[string]string // the values of the knobs that were set, by Knob.Name
+	// putRecords gives the monitors the records of a checkpoint file
+	// (readRecords); nil for one taken by Store.
+	putRecords func()
 }
 
 // Time is the simulated time in ms when the checkpoint was taken.
@@ -156,6 +159,10 @@ func (g *groupStats) restore(c *groupStats) {
 //	summary/<name>/isi_sq.npy        float64 [N]: sum of their squares
 //	summary/events.npy               uint64: synaptic events so far
 //	knob/<group>.<param>.npy         string: the value last given to a knob (Knob.Set), for each knob set
+//	monitor/<k>/what.npy             string: monitor k (in the order they were added): kind, group, selection
+//	monitor/<k>/i.npy, t.npy         int32, float64 (ms): a spike monitor's spikes so far
+//	monitor/<k>/rates.npy, steps.npy float64 (Hz), uint32: a rate monitor's rates so far
+//	monitor/<k>/steps.npy, data.npy  uint32, float32 (internal units) [sample, variable, neuron]: a state monitor's samples
 //
 // Slot r of a ring holds the input that arrives at the start of the next
 // step s with s mod slots = r.
@@ -168,7 +175,7 @@ func (n *Network) SaveCheckpoint(path string) error {
 	if err != nil {
 		return fmt.Errorf("save checkpoint %s: %w", path, err)
 	}
-	return writeNPZ(path, entries)
+	return writeNPZ(path, append(entries, n.recordEntries()...))
 }
 
 // entries lists the arrays of the checkpoint file of c, in the order of
@@ -235,6 +242,11 @@ func summaryEntry(group, statistic string) string {
 // that has not run yet is built first, as by Run(ctx, 0). A file of
 // another network (other groups, models, synapses, time step or seed) is
 // an error, and so is a damaged one; both leave the simulation as it was.
+// Where the network has the monitors the file has records of (the same
+// number, in order, of the same kinds, groups and selections), they get
+// those records in place of theirs, so that a run resumed from the file
+// records and writes what one never interrupted does; otherwise they keep
+// theirs, as with Restore.
 func (n *Network) LoadCheckpoint(path string) error {
 	if err := n.built(); err != nil {
 		return err
@@ -246,6 +258,7 @@ func (n *Network) LoadCheckpoint(path string) error {
 	if err := n.Restore(c); err != nil {
 		return fmt.Errorf("load checkpoint %s: %w", path, err)
 	}
+	c.putRecords()
 	return nil
 }
 
@@ -319,6 +332,9 @@ func (n *Network) readCheckpoint(path string) (*Checkpoint, error) {
 	if err := r.Read("summary/events.npy", &c.events); err != nil {
 		return nil, err
 	}
+	if c.putRecords, err = n.readRecords(r); err != nil {
+		return nil, err
+	}
 	c.knobs = map[string]string{}
 	for _, k := range n.knobs {
 		name := knobEntry(k.Name())
@@ -355,8 +371,6 @@ func readStats(r *npz.Reader, g *host.GroupPlan) (*groupStats, error) {
 	return st, nil
 }
 
-// readExactly reads entry name of r into dst, which must be as long as
-// the entry.
 // checkEntries reads every entry of the archive at path to its end, which
 // verifies its checksum, and checks that the shape its .npy header claims
 // fits in its bytes, before anything is allocated for it: a damaged or
@@ -432,6 +446,8 @@ func npyBytes(b []byte) (uint64, bool) {
 	return total, true
 }
 
+// readExactly reads entry name of r into dst, which must be as long as
+// the entry.
 func readExactly[T any](r *npz.Reader, name string, dst []T) error {
 	var v []T
 	if err := r.Read(name, &v); err != nil {

@@ -15,6 +15,7 @@ type monitor interface {
 	base() string
 	// writeFile writes the file and describes it for metadata.json.
 	writeFile(path string, dt float64) (fileMeta, error)
+	records // in checkpoint files
 }
 
 // SpikeMonitor records the spikes of a group or subgroup: all its neurons,
