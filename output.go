@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npy"
+
+	"github.com/spikevk/spikevk/internal/atomicfile"
 )
 
 // WriteNPZ writes the recorded spikes to a NumPy .npz file with arrays i
@@ -39,7 +40,7 @@ type entry struct {
 // uncompressed .npy files (compressing took seconds for a few million
 // spikes), in the order given. The file appears complete or not at all.
 func writeNPZ(path string, entries []entry) error {
-	return writeAtomic(path, func(tmp string) error {
+	return atomicfile.Write(path, func(tmp string) error {
 		f, err := os.Create(tmp)
 		if err != nil {
 			return err
@@ -122,44 +123,3 @@ func emptyArray(v any) (descr string, shape []int, empty bool) {
 
 // emptyMatrix is a float64 matrix with no rows or no columns.
 type emptyMatrix struct{ rows, cols int }
-
-// writeAtomic calls write with a temporary path next to path, flushes the
-// result to the disk and renames it to path.
-func writeAtomic(path string, write func(tmp string) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	f.Close()
-	if err := write(tmp); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil { // CreateTemp makes 0600
-		os.Remove(tmp)
-		return err
-	}
-	if err := syncFile(tmp); err != nil { // on disk before the rename, so a power loss leaves no empty file
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncFile(filepath.Dir(path)) // the rename itself
-}
-
-// syncFile flushes a file, or a folder's entries, to the disk.
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}

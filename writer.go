@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/spikevk/spikevk/internal/atomicfile"
 )
 
 // Record makes every Run stream the recordings to the folder dir, which it
@@ -130,7 +132,7 @@ func (w *writer) write(n *Network) error {
 		return fmt.Errorf("record: metadata: %w", err)
 	}
 	path := filepath.Join(w.dir, "metadata.json")
-	if err := writeAtomic(path, func(tmp string) error { return os.WriteFile(tmp, append(data, '\n'), 0o644) }); err != nil {
+	if err := atomicfile.Write(path, func(tmp string) error { return os.WriteFile(tmp, append(data, '\n'), 0o644) }); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
 	return nil

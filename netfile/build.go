@@ -25,6 +25,8 @@ type Network struct {
 	Schedule          []Segment        // what Run does, in order
 	Spikes            []*spikevk.Group // the groups of the spike monitors, in file order
 	Segments          []SegmentSummary // after Run: each segment of the schedule
+	done              int              // segments run to their end
+	start             spikevk.Summary  // when the current segment began
 }
 
 // Segment is a part of the schedule: changes of parameters (knobs), then
@@ -52,23 +54,124 @@ func (n *Network) Duration() float64 {
 
 // Run runs the schedule: each segment's changes, then its run; Segments
 // then describes each segment run. An error names the change or segment.
-func (n *Network) Run(ctx context.Context) error {
-	n.Segments = nil
+func (n *Network) Run(ctx context.Context) error { return n.RunEvery(ctx, 0, nil) }
+
+// RunEvery runs what is left of the schedule from the time the network is
+// at: from its start, or, after LoadCheckpoint and SetProgress, from the
+// checkpoint on (a segment begun before it does not apply its changes
+// again: the knobs hold their values from the file). With every > 0 it
+// calls save whenever the simulated time reaches a multiple of every ms
+// (Progress then tells how far the schedule is), to write a checkpoint.
+// The runs in between continue each other bit for bit, so the result is
+// that of Run. A schedule run to its end has nothing left: Run again does
+// nothing.
+func (n *Network) RunEvery(ctx context.Context, every float64, save func() error) error {
+	dt := n.DT()
+	steps := func(ms float64) uint64 { return uint64(math.Round(ms / dt)) }
+	if err := n.Network.Run(ctx, 0); err != nil { // builds it, for the summaries
+		return err
+	}
+	now := steps(n.Summary().Time)
+	if now == 0 {
+		n.Segments, n.done = nil, 0
+	}
+	var each uint64
+	if every > 0 {
+		each = max(steps(every), 1)
+	}
+	first := uint64(0)
 	for k, s := range n.Schedule {
-		for _, c := range s.Changes {
-			if err := c.Knob.Set(c.Value); err != nil {
-				return fmt.Errorf("%s: %w", c.At, err)
+		last := first + steps(s.Duration)
+		if k < n.done {
+			first = last
+			continue
+		}
+		if now == first {
+			for _, c := range s.Changes {
+				if err := c.Knob.Set(c.Value); err != nil {
+					return fmt.Errorf("%s: %w", c.At, err)
+				}
+			}
+			n.start = n.Summary()
+		}
+		for now < last {
+			next := last
+			if each > 0 {
+				next = min(last, (now/each+1)*each)
+			}
+			err := n.Network.Run(ctx, float64(next-now)*dt)
+			now = steps(n.Summary().Time)
+			if err == nil && each > 0 && now%each == 0 && save != nil {
+				err = n.checkpoint(k, now == last, save)
+			}
+			if err != nil {
+				n.Segments = append(n.Segments, segmentSummary(k, n.start, n.Summary()))
+				if len(n.Schedule) > 1 {
+					return fmt.Errorf("schedule segment %d: %w", k+1, err)
+				}
+				return err
 			}
 		}
-		before := n.Summary()
-		err := n.Network.Run(ctx, s.Duration)
-		n.Segments = append(n.Segments, segmentSummary(k, before, n.Summary()))
-		if err != nil {
-			if len(n.Schedule) > 1 {
-				return fmt.Errorf("schedule segment %d: %w", k+1, err)
-			}
-			return err
+		n.Segments = append(n.Segments, segmentSummary(k, n.start, n.Summary()))
+		n.done, first = k+1, last
+	}
+	return nil
+}
+
+// checkpoint calls save while Progress tells that the segments before k
+// are done, and k too where it has ended.
+func (n *Network) checkpoint(k int, ended bool, save func() error) error {
+	done, segments := n.done, n.Segments
+	defer func() { n.done, n.Segments = done, segments }()
+	n.done = k
+	if ended {
+		n.Segments = append(slices.Clip(segments), segmentSummary(k, n.start, n.Summary()))
+		n.done = k + 1
+	}
+	return save()
+}
+
+// Progress is how far a schedule has run, for a checkpoint: the segments
+// done and where the current one began, so that a run resumed from the
+// checkpoint (SetProgress) reports every segment as the uninterrupted one.
+type Progress struct {
+	Done  []SegmentSummary `json:"segments_done"`
+	Start float64          `json:"segment_start_ms"` // the time the current segment began
+	// Spikes are each group's spikes when the current segment began.
+	Spikes []uint64 `json:"segment_start_spikes"`
+}
+
+// Progress returns how far the schedule has run; inside RunEvery's save,
+// how far it is at that checkpoint.
+func (n *Network) Progress() Progress {
+	p := Progress{Done: slices.Clone(n.Segments[:min(n.done, len(n.Segments))]), Start: n.start.Time}
+	for _, g := range n.start.Groups {
+		p.Spikes = append(p.Spikes, g.Spikes)
+	}
+	return p
+}
+
+// SetProgress sets how far the schedule has run, as Progress told it when
+// the checkpoint the network was loaded from was taken.
+func (n *Network) SetProgress(p Progress) error {
+	groups := len(n.Summary().Groups)
+	switch {
+	case len(p.Done) > len(n.Schedule):
+		return fmt.Errorf("progress: %d segments done, the schedule has %d", len(p.Done), len(n.Schedule))
+	case len(p.Spikes) != groups:
+		return fmt.Errorf("progress: spikes of %d groups, the network has %d", len(p.Spikes), groups)
+	case p.Start > n.Summary().Time:
+		return fmt.Errorf("progress: the segment began at %g ms, after the network's time of %g ms", p.Start, n.Summary().Time)
+	}
+	n.Segments, n.done = slices.Clone(p.Done), len(p.Done)
+	for k := range n.Segments {
+		for g := range n.Segments[k].Groups {
+			n.Segments[k].Groups[g].CV = math.NaN()
 		}
+	}
+	n.start = spikevk.Summary{Time: p.Start}
+	for _, s := range p.Spikes {
+		n.start.Groups = append(n.start.Groups, spikevk.GroupSummary{Spikes: s})
 	}
 	return nil
 }

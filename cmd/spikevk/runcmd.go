@@ -140,6 +140,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	plot := fs.Bool("plot", false, "write the standard figures (spikevk plot) into the -out folder after the run")
 	printDefault := fs.Bool("print-default", false, "print the default network file and exit")
 	sweep := fs.String("sweep", "", "run one network per value and print one table, as path=v1,v2,...: -sweep 'gap.g_c=0,0.05,0.2*nS' (a unit on the last value applies to all)")
+	every := fs.Float64("checkpoint-every", 0, "write a checkpoint into the -out folder every this many ms of biological time and when interrupted, to go on from with -resume (0: none)")
+	resume := fs.String("resume", "", "go on with the run whose -out folder this is, from its last checkpoint: give the same network file and -set values")
 	var nf netFlags
 	nf.register(fs)
 	var win windowFlags
@@ -159,6 +161,14 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("run: -plot draws the files of -out, which is empty")
 	}
 	cfg := spikevk.Config{Backend: *backend, Device: *device}
+	switch {
+	case *every < 0:
+		return fmt.Errorf("run: -checkpoint-every %g ms is negative", *every)
+	case (*every > 0 || *resume != "") && (win.open || *sweep != ""):
+		return fmt.Errorf("run: -checkpoint-every and -resume are for one run without a window, not with -window or -sweep")
+	case *resume != "" && flagSet(fs, "out") && filepath.Clean(*out) != filepath.Clean(*resume):
+		return fmt.Errorf("run: -resume %s goes on writing into that folder, not into -out %s", *resume, *out)
+	}
 	if *sweep != "" {
 		if win.open || *plot {
 			return fmt.Errorf("run: -sweep runs several networks; -window and -plot show one")
@@ -180,8 +190,21 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if net.Output != "" && !flagSet(fs, "out") { // the file's output folder, unless -out says otherwise
 		*out = net.Output
 	}
+	if *resume != "" {
+		*out = *resume
+	}
+	if *every > 0 && *out == "" {
+		return fmt.Errorf("run: -checkpoint-every writes into the -out folder, which is empty")
+	}
 	if *out != "" {
 		net.Record(*out)
+	}
+	if *resume != "" {
+		from, err := resumeFrom(net, *resume)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "resuming at %g ms from %s\n", net.Summary().Time, from)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -197,7 +220,17 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		defer w.Close()
 		runErr = err
 	} else {
-		runErr = net.Run(ctx)
+		var save func() error
+		if *every > 0 {
+			save = func() error { return saveCheckpoint(net, *out) }
+		}
+		runErr = net.RunEvery(ctx, *every, save)
+		if ctx.Err() != nil && save != nil && net.Summary().Time > 0 {
+			// Interrupted: a checkpoint of where it stopped, to go on from.
+			if err := save(); err != nil {
+				fmt.Fprintln(stderr, "warning: no checkpoint of the interrupted run:", err)
+			}
+		}
 	}
 	for _, w := range net.Warnings() {
 		fmt.Fprintln(stderr, "warning:", w)
