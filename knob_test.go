@@ -134,7 +134,7 @@ func TestKnobStep(t *testing.T) {
 				}
 				run(t, b, m)
 				for g := range am {
-					sameRaster(t, "after the change", since(bm[g], 0), since(am[g], from[g]))
+					sameRaster(t, "after the change", since(bm[g], from[g]), since(am[g], from[g])) // bm holds the file's records before
 				}
 				sameFinal(t, a, b)
 
@@ -345,7 +345,7 @@ func TestKnobCheckpoint(t *testing.T) {
 	}
 	setKnob(t, b, "cells.I", "50*pA")
 	run(t, b, 60)
-	sameRaster(t, "after LoadCheckpoint", want, since(bm[1], 0))
+	sameRaster(t, "after LoadCheckpoint", want, since(bm[1], from)) // bm holds the file's records before
 
 	if err := a.Restore(c); err != nil {
 		t.Fatal(err)
