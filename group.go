@@ -98,12 +98,18 @@ func (n *Network) Group(name string, size int, m Model) *Group {
 // evaluated every step instead: rates is then a subexpression, which Set
 // cannot change.
 func (n *Network) PoissonGroup(name string, size int, rate string) *Group {
+	return n.PoissonGroupAt(name, size, rate, syntax.Pos{})
+}
+
+// PoissonGroupAt is PoissonGroup with the position of the rate in a file,
+// for its errors.
+func (n *Network) PoissonGroupAt(name string, size int, rate string, at syntax.Pos) *Group {
 	if n.callsSeries(rate) {
 		m := *poissonModel
 		m.Equations = "rates = " + rate + " : Hz"
 		return n.Group(name, size, Model{file: &m})
 	}
-	return n.Group(name, size, Model{file: poissonModel}).Set("rates", rate)
+	return n.Group(name, size, Model{file: poissonModel}).SetAt("rates", rate, at)
 }
 
 // Name is the name Network.Subgroup gave g, else the name of the group g

@@ -2,7 +2,9 @@ package models
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 
 	"github.com/spikevk/spikevk/models/ir"
 	"github.com/spikevk/spikevk/models/linear"
@@ -236,8 +238,11 @@ func (n *Neuron) derivePropagators(size int, values map[string][]float32) (map[s
 			if ce.Col < states {
 				what = "its coefficient of " + n.States[ce.Col].Name
 			}
-			return nil, &syntax.Error{Pos: st.Pos, Msg: fmt.Sprintf("d%s/dt: %s is %g for neuron %d: a parameter it uses is 0 where it divides, infinite, or too large (|value·dt| above 1e30)",
-				st.Name, what, ce.Value, k)}
+			why := "a parameter it uses is 0 where it divides, infinite, or too large (|value·dt| above 1e30)"
+			if odd := culprits(p, in, n, ce, states); len(odd) > 0 {
+				why = strings.Join(odd, ", ") + " makes it so"
+			}
+			return nil, &syntax.Error{Pos: st.Pos, Msg: fmt.Sprintf("d%s/dt: %s is %g for neuron %d: %s", st.Name, what, ce.Value, k, why)}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("models: neuron %d: %w", k, err)
@@ -251,6 +256,30 @@ func (n *Neuron) derivePropagators(size int, values map[string][]float32) (map[s
 		}
 	}
 	return out, nil
+}
+
+// culprits names the parameters whose value (0, or not finite) makes the
+// coefficient of ce not finite: those that, set to 1 alone, make it
+// finite.
+func culprits(p *ir.Program, in []float64, n *Neuron, ce *linear.CoefficientError, states int) []string {
+	entry := ce.Row*states + ce.Col
+	if ce.Col >= states {
+		entry = states*states + ce.Row
+	}
+	var out []string
+	try := slices.Clone(in)
+	for m, name := range p.Inputs {
+		v := in[m]
+		if !n.usesParam(name) || v != 0 && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			continue
+		}
+		try[m] = 1
+		if r, err := ir.EvalFloat64(p, try); err == nil && !math.IsInf(r[entry], 0) && !math.IsNaN(r[entry]) {
+			out = append(out, fmt.Sprintf("%s = %g", name, v))
+		}
+		try[m] = v
+	}
+	return out
 }
 
 // DerivedPerNeuron reports whether the derived inputs depend on the

@@ -108,7 +108,7 @@ type fileKeys struct {
 func readKeys(path string, data []byte, keys fileKeys) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return syntax.YAMLError(path, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return fmt.Errorf("%s: %s is a YAML mapping with keys such as %s", path, keys.what, keys.known())
@@ -229,5 +229,6 @@ func (f *File) Spec(dt float64) NeuronSpec {
 		File: f.Path, Equations: f.Equations, Threshold: f.Threshold, Reset: f.Reset, Refractory: f.Refractory,
 		Method: f.Method, DT: dt,
 		EquationsAt: f.at["equations"], ThresholdAt: f.at["threshold"], ResetAt: f.at["reset"], RefractoryAt: f.at["refractory"],
+		MethodAt: f.at["method"],
 	}
 }

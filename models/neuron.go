@@ -35,7 +35,7 @@ type NeuronSpec struct {
 
 	// Where each text starts in File, for error positions; the zero Pos
 	// means line 1, column 1 of a text of its own.
-	EquationsAt, ThresholdAt, ResetAt, RefractoryAt syntax.Pos
+	EquationsAt, ThresholdAt, ResetAt, RefractoryAt, MethodAt syntax.Pos
 }
 
 // at returns p, or the start of a text labelled what in file.
@@ -422,13 +422,14 @@ func integrateStates(b *ir.Builder, s *scope, n *Neuron, spec NeuronSpec, diffs 
 			return n.exactStep(b, sys, names, x, spec.DT), nil
 		}
 		if spec.Method == "exact" {
-			return nil, fmt.Errorf("models: exact integration needs linear equations with constant coefficients: %s; use exponential_euler, euler, rk2 or rk4", why)
+			return nil, &syntax.Error{Pos: at(spec.MethodAt, spec.File, "method"),
+				Msg: fmt.Sprintf("exact integration needs linear equations with constant coefficients: %s; use exponential_euler, euler, rk2 or rk4", why)}
 		}
 	}
 	if spec.Method != "" {
 		m, err := integrate.ParseMethod(spec.Method)
 		if err != nil {
-			return nil, fmt.Errorf("models: %w", err)
+			return nil, &syntax.Error{Pos: at(spec.MethodAt, spec.File, "method"), Msg: err.Error()}
 		}
 		method = m
 	}

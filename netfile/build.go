@@ -458,11 +458,11 @@ func (b *builder) group(name string, key, n *yaml.Node) error {
 		if err := b.only(keys, what, "a Poisson group (rate)", "n", "rate", "set"); err != nil {
 			return err
 		}
-		rate, _, err := b.expr(keys["rate"], what+": rate")
+		rate, at, err := b.expr(keys["rate"], what+": rate")
 		if err != nil {
 			return err
 		}
-		g = b.net.PoissonGroup(name, size, rate)
+		g = b.net.PoissonGroupAt(name, size, rate, at)
 		b.poisson[name] = true
 	case keys["elm"] != nil:
 		if err := b.only(keys, what, "an ELM group (elm)", "n", "elm", "set"); err != nil {

@@ -82,7 +82,7 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, syntax.YAMLError(path, data, err)
 	}
 	f := &File{Path: path, lines: strings.Split(string(data), "\n"), origin: map[*yaml.Node]string{}}
 	if len(doc.Content) == 0 {

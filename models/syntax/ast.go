@@ -18,12 +18,17 @@ type Pos struct {
 	Col  int
 }
 
-// String returns "file:line:col", or "line:col" when File is empty.
+// String returns "file:line:col", or "line:col" when File is empty, and
+// "file:line" for a line without a column (Col 0).
 func (p Pos) String() string {
-	if p.File == "" {
-		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	s := fmt.Sprintf("%d:%d", p.Line, p.Col)
+	if p.Col == 0 && p.Line > 0 { // a line without a column, as the YAML parser gives
+		s = fmt.Sprint(p.Line)
 	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	if p.File == "" {
+		return s
+	}
+	return p.File + ":" + s
 }
 
 // Expr is an expression node: *Number, *Ident, *Bool, *Unary, *Binary or *Call.

@@ -2,6 +2,8 @@ package syntax
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -55,4 +57,23 @@ func Wrap(err error, format string, args ...any) error {
 		return &Error{Pos: e.Pos, Msg: prefix + ": " + e.Msg}
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
+}
+
+// yamlLine matches the errors of the YAML parser that give a line.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// YAMLError turns an error of the YAML parser reading data from path into
+// one at "path:line:", with a hint for the commonest cause, a tab where
+// YAML wants spaces.
+func YAMLError(path string, data []byte, err error) error {
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	line, _ := strconv.Atoi(m[1])
+	msg := m[2]
+	if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) && strings.Contains(lines[line-1], "\t") {
+		msg += " (a tab: YAML indents with spaces)"
+	}
+	return &Error{Pos: Pos{File: path, Line: line}, Msg: "not valid YAML: " + msg}
 }
