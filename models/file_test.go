@@ -1,9 +1,13 @@
 package models
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/spikevk/spikevk/internal/fuzztest"
+	"github.com/spikevk/spikevk/models/ir"
 )
 
 func TestSeed001WrongLeakWarns(t *testing.T) {
@@ -100,8 +104,9 @@ func TestModelFileErrors(t *testing.T) {
 	}
 }
 
-// FuzzParseFile feeds arbitrary text to the model-file reader and checker:
-// errors are fine, panics are not.
+// FuzzParseFile feeds arbitrary text to the model-file reader and checker,
+// and on to the derived values and the GLSL of what checks: errors are
+// fine, panics and hangs (fuzztest.Limit) are not.
 func FuzzParseFile(f *testing.F) {
 	f.Add([]byte(goodModel))
 	f.Add([]byte("name: x\nequations: |\n  dv/dt = -v/ms : volt\n"))
@@ -119,19 +124,24 @@ func FuzzParseFile(f *testing.F) {
 		f.Add([]byte(strings.Replace(goodModel, r[0], r[1], 1)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := ParseFile("fuzz.yaml", data)
-		if err != nil {
-			return
-		}
-		m, err := Check(file, 0.1)
-		if err != nil {
-			return
-		}
-		// The whole path: the values derived once (propagators) too.
-		params := map[string][]float32{}
-		for name, v := range m.Defaults {
-			params[name] = []float32{v}
-		}
-		_, _ = m.Neuron.Derive(1, params)
+		fuzztest.Within(t, func() {
+			file, err := ParseFile("fuzz.yaml", data)
+			if err != nil {
+				return
+			}
+			m, err := Check(file, 0.1)
+			if err != nil {
+				return
+			}
+			// The whole path: the values derived once (propagators) and
+			// the kernel's GLSL too.
+			params := map[string][]float32{}
+			for name, v := range m.Defaults {
+				params[name] = []float32{v}
+			}
+			_, _ = m.Neuron.Derive(1, params)
+			name := func(k int) string { return fmt.Sprintf("x%d[i]", k) }
+			_ = m.Neuron.Step.GLSL(ir.GLSLEnv{Input: name, Output: name, Key: "key", Stream: "0u", Index: "i", Step: "step", Prefix: "t"})
+		})
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spikevk/spikevk/internal/fuzztest"
 )
 
 // TestSynapseLibrary checks every built-in synapse model: its name
@@ -146,7 +148,8 @@ func TestSynapseFileEdits(t *testing.T) {
 }
 
 // FuzzParseSynapseFile feeds arbitrary text to the synapse model file
-// reader and its edits: errors are fine, panics are not.
+// reader, its edits and the synapse compiler: errors are fine, panics and
+// hangs (fuzztest.Limit) are not.
 func FuzzParseSynapseFile(f *testing.F) {
 	f.Add([]byte(goodSynapses))
 	for _, name := range []string{"stdp_song2000", "tsodyks_markram"} {
@@ -156,15 +159,29 @@ func FuzzParseSynapseFile(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	neuron, err := Builtin("lif_coba_exp")
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := Check(neuron, 0.1)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := ParseSynapseFile("fuzz.yaml", data)
-		if err != nil {
-			return
-		}
-		if g, err := file.WithTarget("g_i"); err == nil {
-			_, _ = g.WithUnit("w", "amp")
-		}
-		var b strings.Builder
-		_ = file.WriteDoc(&b)
+		fuzztest.Within(t, func() {
+			file, err := ParseSynapseFile("fuzz.yaml", data)
+			if err != nil {
+				return
+			}
+			if g, err := file.WithTarget("g_i"); err == nil {
+				_, _ = g.WithUnit("w", "amp")
+			}
+			var b strings.Builder
+			_ = file.WriteDoc(&b)
+			// The whole path: compiled between two conductance neurons.
+			spec := file.Spec()
+			spec.Pre, spec.Post, spec.DT = m.Neuron, m.Neuron, 0.1
+			_, _ = CompileSynapse(spec)
+		})
 	})
 }
