@@ -255,7 +255,7 @@ func TestBrian2Parity(t *testing.T) {
 			net := spikevk.New(spikevk.Config{Backend: backend})
 			defer net.Close()
 			src := net.SpikeGenerator("src", 2, []int{0, 1}, []float64{1, 3})
-			tgt := net.Group("tgt", 2, spikevk.Equations{Equations: "dv/dt = 0/second : 1"}.Model())
+			tgt := net.Group("tgt", 2, spikevk.Equations{Equations: "v : 1"}.Model()) // on_pre adds to a parameter, as Brian2 allows
 			net.Connect("s", src, tgt, spikevk.Synapses{Model: "w : 1", OnPre: "v_post += w"}, spikevk.Pairs(r.I, r.J)).SetArray("w", r.W, "1")
 			m := net.StateMonitor(tgt, []string{"v"}, dt)
 			runFor(t, net, 5)

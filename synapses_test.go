@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/spikevk/spikevk"
@@ -185,5 +186,43 @@ func TestPairsValuesInGivenOrder(t *testing.T) {
 	want := map[[2]int]float32{{0, 0}: 1, {1, 1}: 2, {0, 1}: 3, {1, 0}: 4}
 	if !maps.Equal(got, want) {
 		t.Errorf("weights by pair %v, want %v", got, want)
+	}
+}
+
+// TestOnPreTargets: on_pre may add to a state variable or, as in Brian2,
+// to a parameter, unless values computed once before the run depend on
+// that parameter (the propagator of exact integration does, on I of
+// lif_cuba_exp); an unknown target is an error naming the variables.
+func TestOnPreTargets(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		model  spikevk.Model
+		target string
+		unit   string // of the target
+		want   string // error; empty: none
+	}{
+		{"a parameter", spikevk.Equations{Equations: "v : 1"}.Model(), "v", "1", ""},
+		{"a parameter of an explicit method", spikevk.Equations{Equations: "dx/dt = (I - x)/(10*ms) : 1\nI : 1", Method: "euler"}.Model(), "I", "1", ""},
+		{"a parameter of the propagator", spikevk.Builtin("lif_cuba_exp"), "I", "pA", "values computed once before the run depend on"},
+		{"a subexpression", spikevk.Equations{Equations: "dv/dt = -v/(10*ms) : 1\ns = 2*v : 1"}.Model(), "s", "1", "s is not a state variable or parameter of group"},
+		{"no such variable", spikevk.Builtin("lif_cuba_exp"), "u", "1", "u_post is neither a synapse variable nor a variable of the neurons"},
+	} {
+		net := spikevk.New(spikevk.Config{Backend: "cpu"})
+		src := net.SpikeGenerator("src", 1, []int{0}, []float64{1})
+		tgt := net.Group("tgt", 1, tc.model)
+		w := map[string]string{"1": "w : 1", "pA": "w : amp"}[tc.unit]
+		net.Connect("s", src, tgt, spikevk.Synapses{Model: w, OnPre: tc.target + "_post += w"}, spikevk.AllToAll()).Set("w", "2*"+tc.unit)
+		err := net.Run(context.Background(), 3)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want == "":
+			if x, _ := tgt.Get(tc.target); x[0] != 2 {
+				t.Errorf("%s: %s = %v after one spike of weight 2", tc.name, tc.target, x[0])
+			}
+		case err == nil || !strings.Contains(err.Error(), tc.want):
+			t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.want)
+		}
+		net.Close()
 	}
 }

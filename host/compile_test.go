@@ -180,7 +180,7 @@ func TestCompileErrors(t *testing.T) {
 		{"bad expression", func(n *Network) { n.Groups[0].Values[0].Expr = "E_L + 3*ms" }, "value of v"},
 		{"dimension", func(n *Network) { n.Groups[0].Values[0].Expr = "3*ms" }, "must be in"},
 		{"unknown target", func(n *Network) { n.Projections[0].OnPre = "g_x_post += w" }, `projection "exc"`},
-		{"parameter target", func(n *Network) { n.Projections[0].OnPre = "I_post += w*mV" }, "not a state variable"},
+		{"parameter target that derived values use", func(n *Network) { n.Projections[0].OnPre = "tau_e_post += w*ms/nS" }, "values computed once before the run depend on"},
 		{"delay not whole steps", func(n *Network) { n.Projections[1].Delay.Expr = "0.15*ms" }, "not a whole number of time steps"},
 		{"negative delay", func(n *Network) { n.Projections[1].Delay.Expr = "-1*ms" }, "0 or more"},
 		{"delay too long", func(n *Network) { n.Projections[1].Delay.Expr = "7000*ms" }, "the longest delay is 65535 steps"},

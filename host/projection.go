@@ -195,9 +195,15 @@ func addTargets(pw *models.Pathway, post *GroupPlan, m *models.Model) error {
 		if e.Side != "post" {
 			return fmt.Errorf("on_pre changes %s_%s: only postsynaptic variables can be incremented yet", e.Var, e.Side)
 		}
-		if !slices.ContainsFunc(m.Neuron.States, func(v models.Var) bool { return v.Name == e.Var }) {
-			return fmt.Errorf("on_pre adds to %s_post, but %s is not a state variable of group %q (model %s; states: %s)",
-				e.Var, e.Var, post.Name, modelName(m.File), varNames(m.Neuron.States))
+		isState := slices.ContainsFunc(m.Neuron.States, func(v models.Var) bool { return v.Name == e.Var })
+		isParam := slices.ContainsFunc(m.Neuron.Params, func(v models.Var) bool { return v.Name == e.Var })
+		switch {
+		case isParam && m.Neuron.DerivesFrom(e.Var):
+			return fmt.Errorf("on_pre adds to %s_post, a parameter of group %q that values computed once before the run depend on (model %s): make %s a state variable (d%s/dt = 0/second : ...) or add to another one",
+				e.Var, post.Name, modelName(m.File), e.Var, e.Var)
+		case !isState && !isParam:
+			return fmt.Errorf("on_pre adds to %s_post, but %s is not a state variable or parameter of group %q (model %s; states: %s; parameters: %s)",
+				e.Var, e.Var, post.Name, modelName(m.File), varNames(m.Neuron.States), varNames(m.Neuron.Params))
 		}
 		if !slices.Contains(post.Targets, e.Var) {
 			post.Targets = append(post.Targets, e.Var)

@@ -282,6 +282,25 @@ func culprits(p *ir.Program, in []float64, n *Neuron, ce *linear.CoefficientErro
 	return out
 }
 
+// DerivesFrom reports whether the derived inputs (Derived) depend on the
+// parameter name: a value that changes during a run must not.
+func (n *Neuron) DerivesFrom(name string) bool {
+	for _, p := range []*ir.Program{n.coefficients, n.hoisted} {
+		if k := slices.Index(inputsOf(p), name); k >= 0 && p.Uses(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// inputsOf is the inputs of p, none where p is nil.
+func inputsOf(p *ir.Program) []string {
+	if p == nil {
+		return nil
+	}
+	return p.Inputs
+}
+
 // DerivedPerNeuron reports whether the derived inputs depend on the
 // neuron's index or the group's size (a drive such as i*nA), so that
 // Derive needs the whole group even where all parameters are equal; it

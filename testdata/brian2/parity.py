@@ -81,7 +81,7 @@ def poisson():
 def pairs_order():
     # Weights given per pair keep the order of the pairs.
     src = SpikeGeneratorGroup(2, [0, 1], [1, 3] * ms)
-    tgt = NeuronGroup(2, 'dv/dt = 0/second : 1')
+    tgt = NeuronGroup(2, 'v : 1')
     s = Synapses(src, tgt, 'w : 1', on_pre='v_post += w')
     s.connect(i=[0, 1, 0, 1], j=[0, 1, 1, 0])
     s.w = [1, 2, 4, 8]
