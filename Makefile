@@ -13,7 +13,7 @@ export SPIKEVK_REQUIRE_GPU ?= 1
 # Likewise numpy, which the setup installs: the tests open the outputs with it.
 export SPIKEVK_REQUIRE_NUMPY ?= 1
 
-.PHONY: all setup build run test check bench clean
+.PHONY: all setup build run test check bench gpu-check clean
 
 all: build
 
@@ -46,5 +46,12 @@ bench: build
 	./$(BIN) bench
 	$(GO) test -run '^$$' -bench . ./...
 
+# gpu-check: the conformance and exactness tests and the bench on the first
+# Vulkan device, from prebuilt binaries (scripts/gpu-check.sh: the same
+# script runs them on a lent GPU machine); -quick sizes, for lavapipe.
+gpu-check: setup
+	sh scripts/gpu-check.sh prepare
+	sh scripts/gpu-check.sh run -quick gpu-check-out
+
 clean:
-	rm -rf bin
+	rm -rf bin .gpucheck .gpucheck.tgz gpu-check-out

@@ -50,7 +50,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: spikevk bench [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json]\n\ntimes COBA with 80 synapses per neuron at each size on each backend, and on Brian2's C++ standalone mode\n\nflags:")
+		fmt.Fprintln(stderr, "usage: spikevk bench [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes COBA with 80 synapses per neuron at each size on each backend, and on Brian2's C++ standalone mode\n\nflags:")
 		fs.PrintDefaults()
 	}
 	sizes := fs.String("n", "4000,16000,64000,256000", "network sizes")
@@ -60,6 +60,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	budget := fs.Duration("budget", 2*time.Minute, "wall time allowed per run: a slower configuration simulates less time (see time_ms)")
 	brian := fs.String("brian2", "auto", "time Brian2's C++ standalone mode: auto (when installed), yes or no")
 	asJSON := fs.Bool("json", false, "print the rows as JSON")
+	save := fs.String("save", "", "also write the rows as JSON to this file")
 	if rest, err := parseAll(fs, args); err != nil || len(rest) > 0 {
 		if err != nil {
 			return flagErr(err)
@@ -89,6 +90,15 @@ func bench(args []string, stdout, stderr io.Writer) error {
 			row := benchBrian2(python, n, *duration)
 			fmt.Fprintf(stderr, "brian2 n=%d: rtf %.3g %s\n", n, row.RealTimeFactor, row.Err)
 			rows = append(rows, row)
+		}
+	}
+	if *save != "" {
+		data, err := json.MarshalIndent(rows, "", " ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*save, append(data, '\n'), 0o644); err != nil {
+			return fmt.Errorf("bench: %w", err)
 		}
 	}
 	if *asJSON {
