@@ -10,3 +10,10 @@ import _ "embed"
 //
 //go:embed coba/coba.yaml
 var COBA []byte
+
+// Zerlaut2019 is the network file of examples/zerlaut2019, the recurrent
+// E/I network of Zerlaut et al. (2019), which `spikevk bench -net zerlaut`
+// times.
+//
+//go:embed zerlaut2019/zerlaut2019.yaml
+var Zerlaut2019 []byte

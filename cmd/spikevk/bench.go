@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/spikevk/spikevk"
+	"github.com/spikevk/spikevk/examples"
+	"github.com/spikevk/spikevk/netfile"
 )
 
 //go:embed brian2_networks.py
@@ -43,17 +45,19 @@ type benchRow struct {
 	Err            string  `json:"error,omitempty"`
 }
 
-// bench runs the COBA network with 80 synapses per neuron at several sizes
-// on each backend, and Brian2's C++ standalone mode where Brian2 is
-// installed, and prints a table.
+// bench runs a benchmark network (COBA or CUBA with 80 synapses per neuron
+// at several sizes, or the Zerlaut 2019 network of examples/zerlaut2019) on
+// each backend, and Brian2's C++ standalone mode where Brian2 is installed
+// (COBA and CUBA), and prints a table.
 func bench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: spikevk bench [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes COBA with 80 synapses per neuron at each size on each backend, and on Brian2's C++ standalone mode\n\nflags:")
+		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut] [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, or the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
 		fs.PrintDefaults()
 	}
-	sizes := fs.String("n", "4000,16000,64000,256000", "network sizes")
+	network := fs.String("net", "coba", "the network: coba, cuba (sized by -n) or zerlaut (10,000 neurons)")
+	sizes := fs.String("n", "4000,16000,64000,256000", "network sizes (coba and cuba)")
 	backends := fs.String("backend", "cpu,vulkan", "backends to time")
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
 	duration := fs.Float64("t", 1000, "biological time in ms")
@@ -67,7 +71,14 @@ func bench(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("bench: unexpected arguments %q", rest)
 	}
+	build, ok := benchNetworks[*network]
+	if !ok {
+		return fmt.Errorf("bench: unknown network %q (coba, cuba or zerlaut)", *network)
+	}
 	var ns []int
+	if *network == "zerlaut" {
+		*sizes = "10000"
+	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 10 {
@@ -82,12 +93,12 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	var rows []benchRow
 	for _, n := range ns {
 		for _, b := range strings.Split(*backends, ",") {
-			row := benchSpikevk(strings.TrimSpace(b), *device, n, *duration, *budget)
+			row := benchSpikevk(build, strings.TrimSpace(b), *device, n, *duration, *budget)
 			fmt.Fprintf(stderr, "%s n=%d: rtf %.3g %s\n", row.Backend, n, row.RealTimeFactor, row.Err)
 			rows = append(rows, row)
 		}
-		if python != "" {
-			row := benchBrian2(python, n, *duration)
+		if python != "" && *network != "zerlaut" {
+			row := benchBrian2(python, *network, n, *duration)
 			fmt.Fprintf(stderr, "brian2 n=%d: rtf %.3g %s\n", n, row.RealTimeFactor, row.Err)
 			rows = append(rows, row)
 		}
@@ -111,10 +122,14 @@ func bench(args []string, stdout, stderr io.Writer) error {
 // benchSpikevk times one backend on COBA with n neurons: the run is
 // shortened, and the table says so, when 10 ms of it predict more than the
 // budget.
-func benchSpikevk(backend, device string, n int, duration float64, budget time.Duration) benchRow {
+func benchSpikevk(build benchNetwork, backend, device string, n int, duration float64, budget time.Duration) benchRow {
 	row := benchRow{Backend: backend, Neurons: n}
 	resetPeakRSS()
-	net := spikevk.COBA(spikevk.Config{Seed: 1, Backend: backend, Device: device, Progress: io.Discard}, n, 80/float64(n))
+	net, err := build(spikevk.Config{Seed: 1, Backend: backend, Device: device, Progress: io.Discard}, n)
+	if err != nil {
+		row.Err = err.Error()
+		return row
+	}
 	defer net.Close()
 	ctx := context.Background()
 	if err := net.Run(ctx, 0); err != nil {
@@ -136,7 +151,7 @@ func benchSpikevk(backend, device string, n int, duration float64, budget time.D
 	}
 	s := net.Summary()
 	wall, steps := s.Wall-s0.Wall, float64(s.Stats.Steps-s0.Stats.Steps)
-	row.Device, row.Synapses, row.Time, row.Build = s.Device, s.Synapses, duration, s.Build
+	row.Device, row.Neurons, row.Synapses, row.Time, row.Build = s.Device, s.Neurons, s.Synapses, duration, s.Build
 	row.RealTimeFactor = wall / (duration / 1000)
 	row.EventsPerS = float64(s.Events-s0.Events) / wall
 	if s.Synapses > 0 {
@@ -153,6 +168,30 @@ func benchSpikevk(backend, device string, n int, duration float64, budget time.D
 	return row
 }
 
+// benchNetwork builds a benchmark network of n neurons.
+type benchNetwork func(cfg spikevk.Config, n int) (*spikevk.Network, error)
+
+// benchNetworks are the networks of spikevk bench -net.
+var benchNetworks = map[string]benchNetwork{
+	"coba": func(cfg spikevk.Config, n int) (*spikevk.Network, error) {
+		return spikevk.COBA(cfg, n, 80/float64(n)), nil
+	},
+	"cuba": func(cfg spikevk.Config, n int) (*spikevk.Network, error) {
+		return spikevk.CUBA(cfg, n, 80/float64(n)), nil
+	},
+	"zerlaut": func(cfg spikevk.Config, _ int) (*spikevk.Network, error) {
+		f, err := netfile.Parse("examples/zerlaut2019/zerlaut2019.yaml", examples.Zerlaut2019)
+		if err != nil {
+			return nil, err
+		}
+		net, err := f.Build(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return net.Network, nil
+	},
+}
+
 // brian2Python returns a Python interpreter that imports brian2, or "".
 func brian2Python(mode string) string {
 	if mode == "no" {
@@ -167,7 +206,7 @@ func brian2Python(mode string) string {
 }
 
 // benchBrian2 times Brian2's C++ standalone mode on the same network.
-func benchBrian2(python string, n int, duration float64) benchRow {
+func benchBrian2(python, network string, n int, duration float64) benchRow {
 	row := benchRow{Backend: "brian2", Device: "C++ standalone, 1 thread", Neurons: n, Time: duration}
 	dir, err := os.MkdirTemp("", "spikevk-brian2-")
 	if err != nil {
@@ -181,7 +220,7 @@ func benchBrian2(python string, n int, duration float64) benchRow {
 		return row
 	}
 	var out, errOut bytes.Buffer
-	cmd := exec.Command(python, script, "coba", strconv.Itoa(n), strconv.FormatFloat(80/float64(n), 'g', -1, 64),
+	cmd := exec.Command(python, script, network, strconv.Itoa(n), strconv.FormatFloat(80/float64(n), 'g', -1, 64),
 		strconv.FormatFloat(duration, 'g', -1, 64), "1", dir+"/build")
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +34,35 @@ func TestBench(t *testing.T) {
 	if v := rows[1]; v.DispatchesStep != 3 || v.BarriersStep > 3 || v.SyncsPerS > 1000/50.0*2 {
 		t.Errorf("vulkan: %.1f dispatches and %.1f barriers per step, %.1f host waits per biological second",
 			v.DispatchesStep, v.BarriersStep, v.SyncsPerS)
+	}
+}
+
+// TestBenchNetworks: -net cuba and zerlaut run (CPU, 20 ms), -save writes
+// the rows, and an unknown network is an error naming the known ones.
+func TestBenchNetworks(t *testing.T) {
+	save := filepath.Join(t.TempDir(), "rows.json")
+	for _, tc := range []struct {
+		net     string
+		neurons int
+	}{{"cuba", 500}, {"zerlaut", 10200}} {
+		var out, errOut bytes.Buffer
+		if code := run([]string{"bench", "-net", tc.net, "-n", "500", "-backend", "cpu", "-t", "20", "-brian2", "no", "-save", save}, &out, &errOut); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.net, code, errOut.String())
+		}
+		data, err := os.ReadFile(save)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []benchRow
+		if err := json.Unmarshal(data, &rows); err != nil || len(rows) != 1 {
+			t.Fatalf("%s: %d rows (%v)", tc.net, len(rows), err)
+		}
+		if r := rows[0]; r.Err != "" || r.Neurons != tc.neurons || r.Synapses == 0 || !(r.RealTimeFactor > 0) {
+			t.Errorf("%s: %+v, want %d neurons", tc.net, r, tc.neurons)
+		}
+	}
+	var out bytes.Buffer
+	if code := run([]string{"bench", "-net", "pd15"}, &out, &out); code == 0 || !strings.Contains(out.String(), "coba, cuba or zerlaut") {
+		t.Errorf("-net pd15: exit %d: %s", code, out.String())
 	}
 }
