@@ -13,6 +13,19 @@ func TestConformance(t *testing.T) {
 	backendtest.Run(t, func(t *testing.T) host.Backend { return newBackend(t) })
 }
 
+// TestConformanceRing32 runs the conformance suite with the rings added
+// into by 32-bit atomics and a carry, as on a device without 64-bit ones.
+func TestConformanceRing32(t *testing.T) {
+	backendtest.Run(t, func(t *testing.T) host.Backend { return newBackend(t).ForceRing32() })
+}
+
+// TestNetworkRing32 compares the random COBA network of TestNetwork with
+// the CPU reference, bit for bit, with the rings of 32-bit atomics.
+func TestNetworkRing32(t *testing.T) {
+	plan := func() *host.Plan { return backendtest.Network(t, 400, 40, 7) }
+	backendtest.Equal(t, cpu.New(cpu.Options{}), newBackend(t).ForceRing32(), plan, 600)
+}
+
 // TestNetwork compares a random COBA network of a few hundred neurons with
 // the CPU reference, bit for bit.
 func TestNetwork(t *testing.T) {

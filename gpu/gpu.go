@@ -7,7 +7,9 @@
 // the group's spike list and writes the step's spike record. Each projection
 // has one kernel, one thread per possible presynaptic spike, that walks the
 // CSR row of a spike and adds the synaptic effects to the postsynaptic delay
-// ring with 64-bit integer atomics; a projection with OnPost has a second
+// ring with 64-bit integer atomics (or, on a device without them or with
+// Options.Ring32, with two 32-bit ones and a carry: the same sums); a
+// projection with OnPost has a second
 // one, dispatched after every scatter kernel, one thread per possible
 // postsynaptic spike, that walks the spike's column of the transposed
 // index. A projection with Step (summed and clock-driven synapse
@@ -61,6 +63,11 @@ type Options struct {
 	Validation bool
 	// OnMessage receives validation messages (nil: standard error).
 	OnMessage func(vk.Message)
+	// Ring32 adds into the delay rings with 32-bit atomics (a carry from
+	// the low word into the high one) even where the device has 64-bit
+	// buffer atomics, as it must where it has none; the results are the
+	// same bit for bit.
+	Ring32 bool
 }
 
 // Backend runs a host.Plan on a Vulkan device. It implements host.Backend.
@@ -75,6 +82,8 @@ type Backend struct {
 	projs   []*projection
 	kernels map[string]*vk.Kernel // by source
 	closers []func()
+	// ring32: the rings are added into with 32-bit atomics (Options.Ring32).
+	ring32 bool
 
 	capacity uint32       // steps per batch
 	full     *vk.Sequence // a batch of capacity steps
@@ -130,12 +139,24 @@ func New(opts Options) (*Backend, error) {
 	}
 	b := NewOn(c)
 	b.owns = true
+	b.ring32 = b.ring32 || opts.Ring32
 	return b, nil
 }
 
 // NewOn returns a backend that runs on c; c stays open after Close.
 func NewOn(c *vk.Context) *Backend {
-	return &Backend{ctx: c, kernels: map[string]*vk.Kernel{}}
+	return &Backend{ctx: c, kernels: map[string]*vk.Kernel{}, ring32: !c.Info().Int64Atomics}
+}
+
+// Ring32 reports whether the delay rings are added into with 32-bit
+// atomics (Options.Ring32, or a device without 64-bit buffer atomics).
+func (b *Backend) Ring32() bool { return b.ring32 }
+
+// ForceRing32 makes a backend of NewOn, before its Load, add into the
+// rings with 32-bit atomics as Options.Ring32 does, and returns it.
+func (b *Backend) ForceRing32() *Backend {
+	b.ring32 = true
+	return b
 }
 
 // Supports reports whether the device has what the backend needs, as New
@@ -160,11 +181,11 @@ func (b *Backend) recordBuffers() []vk.Binding {
 	return out
 }
 
-// checkFeatures reports a device that lacks what the delay rings need.
+// checkFeatures reports a device that lacks what the delay rings need:
+// 64-bit integers in shaders (64-bit atomics are optional: Options.Ring32).
 func checkFeatures(d vk.DeviceInfo) error {
-	if !d.Int64 || !d.Int64Atomics {
-		return fmt.Errorf("gpu: device %s lacks 64-bit integers in shaders (shaderInt64: %v) or 64-bit buffer atomics (shaderBufferInt64Atomics: %v), which the fixed-point delay rings need",
-			d.Name, d.Int64, d.Int64Atomics)
+	if !d.Int64 {
+		return fmt.Errorf("gpu: device %s lacks 64-bit integers in shaders (shaderInt64), which the fixed-point delay rings need", d.Name)
 	}
 	return nil
 }
@@ -402,7 +423,7 @@ func (b *Backend) allocRecords(dg *group) error {
 
 // buildNeuron compiles and binds the neuron kernel of dg.
 func (b *Backend) buildNeuron(dg *group) error {
-	src, l, err := neuronSource(b.plan, dg)
+	src, l, err := neuronSource(b.plan, dg, b.ring32)
 	if err != nil {
 		return err
 	}
@@ -447,7 +468,7 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	if dp.groups, err = b.checkGroups(owner, pre.plan.N, blocks); err != nil {
 		return nil, err
 	}
-	src, l, err := scatterSource(b.plan, pp, a, pre.arrays, post.arrays)
+	src, l, err := scatterSource(b.plan, pp, a, pre.arrays, post.arrays, b.ring32)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}

@@ -67,6 +67,30 @@ type binding struct {
 // source declares it and the loader binds it, so that both follow one list.
 type layout []binding
 
+// ring32 returns l with the delay ring declared as 32-bit words, the low
+// then the high word of each int64 slot, for kernels that add into it with
+// 32-bit atomics (Options.Ring32): the buffer's bytes stay those of an
+// int64 array.
+func (l layout) ring32() layout {
+	out := slices.Clone(l)
+	for k := range out {
+		if out[k].name == "ring" {
+			out[k].block = "uint ring[];"
+		}
+	}
+	return out
+}
+
+// ringAdd32 adds the int64 v into slot o of a ring of 32-bit words: the
+// carry of the low word's atomic add goes into the high word's, so that
+// the sum is exact in any order, as the 64-bit atomic add's.
+const ringAdd32 = `void spk_ring_add(uint o, int64_t v) {
+	uvec2 p = unpackUint2x32(uint64_t(v));
+	uint old = atomicAdd(ring[2u * o], p.x);
+	atomicAdd(ring[2u * o + 1u], p.y + (old + p.x < old ? 1u : 0u));
+}
+`
+
 // only returns the bindings of l that use names, in the order of l.
 func (l layout) only(use map[string]bool) layout {
 	var out layout
@@ -268,7 +292,7 @@ var neuronBindings = layout{
 // to the list of this step's parity, checks its state for faults (see
 // record.go) and builds the step's spike record in shared memory. It
 // returns the source and the buffers it binds.
-func neuronSource(p *host.Plan, dg *group) (string, layout, error) {
+func neuronSource(p *host.Plan, dg *group, ring32 bool) (string, layout, error) {
 	g, a := dg.plan, dg.arrays
 	prog := g.Step
 	used := usedInputs(prog)
@@ -316,6 +340,9 @@ func neuronSource(p *host.Plan, dg *group) (string, layout, error) {
 	recs := len(dg.recs) > 0
 	l := neuronBindings.only(map[string]bool{"clock": true, "spikes": true, "record": true, "fault": true,
 		"vars": len(a.slot) > 0, "ring": len(g.Targets) > 0, "smap": recs, "samples": recs, "series": len(g.Series) > 0})
+	if ring32 {
+		l = l.ring32()
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, header, "")
 	l.declare(&b)
@@ -343,6 +370,11 @@ void main() {
 `, g.N, host.Words(g.N), g.Ring)
 	for x, name := range g.Targets {
 		v, _ := a.read(name, "vars", "i")
+		if ring32 {
+			fmt.Fprintf(&b, "\t\t{\n\t\t\tuint o = (%du + slot) * N + i;\n\t\t\t%s = spk_add_fixed(%s, int64_t(packUint2x32(uvec2(ring[2u * o], ring[2u * o + 1u]))));\n\t\t\tring[2u * o] = 0u;\n\t\t\tring[2u * o + 1u] = 0u;\n\t\t}\n",
+				x*g.Ring, v, v)
+			continue
+		}
 		fmt.Fprintf(&b, "\t\t{\n\t\t\tuint o = (%du + slot) * N + i;\n\t\t\t%s = spk_add_fixed(%s, ring[o]);\n\t\t\tring[o] = int64_t(0);\n\t\t}\n",
 			x*g.Ring, v, v)
 	}
@@ -386,7 +418,7 @@ var scatterBindings = layout{
 // thread (n, b) walks block b of the CSR row of spike n of the Pre group,
 // runs OnPre for each synapse and adds its effects to the Post group's
 // ring. It returns the source and the buffers it binds.
-func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays) (string, layout, error) {
+func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays, ring32 bool) (string, layout, error) {
 	prog := pp.OnPre
 	postGroup := p.Groups[pp.Post]
 	same := pp.Pre == pp.Post
@@ -415,7 +447,11 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 			use["ring"] = true
 			outputs[k] = fmt.Sprintf("eff%d", k)
 			fmt.Fprintf(&decls, "\t\tfloat eff%d;\n", k)
-			fmt.Fprintf(&effects, "\t\tatomicAdd(ring[(%du + slot) * NPOST + tgt], spk_fixed(eff%d));\n", x*postGroup.Ring, k)
+			add := "atomicAdd(ring[%s], %s);"
+			if ring32 {
+				add = "spk_ring_add(%s, %s);"
+			}
+			fmt.Fprintf(&effects, "\t\t"+add+"\n", fmt.Sprintf("(%du + slot) * NPOST + tgt", x*postGroup.Ring), fmt.Sprintf("spk_fixed(eff%d)", k))
 			continue
 		}
 		lv, ok, err := syn.write(prog, k, "syn", "k")
@@ -435,8 +471,15 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 
 	l := scatterBindings.only(use)
 	var b strings.Builder
-	fmt.Fprintf(&b, header, "#extension GL_EXT_shader_atomic_int64 : require")
-	l.declare(&b)
+	if ring32 && use["ring"] {
+		l = l.ring32()
+		fmt.Fprintf(&b, header, "")
+		l.declare(&b)
+		b.WriteString(ringAdd32)
+	} else {
+		fmt.Fprintf(&b, header, "#extension GL_EXT_shader_atomic_int64 : require")
+		l.declare(&b)
+	}
 	fmt.Fprintf(&b, `void main() {
 	const uint NPOST = %du;
 	const uint RING = %du;
