@@ -113,26 +113,44 @@ func dropped(g *Group, m *models.Model, w models.Warning) bool {
 	return g.Model.Name == "" || setsAll(g, w.Unset)
 }
 
+// probeSamples is how many neurons, spread over a group, probe evaluates.
+const probeSamples = 16
+
 // probe replaces, for a group that sets values, the model's warnings that
 // depend on values (an unstable rest, an initial state above threshold)
-// with those of the group's first neuron: the same mistake is caught when
-// the parameters come from the group rather than from defaults.
+// with those that hold for each of up to probeSamples neurons spread over
+// the group (the same check, at the same position; the first neuron's
+// message): the same mistake is caught when the parameters come from the
+// group rather than from defaults, and values drawn at random (v from a
+// normal distribution, a few neurons above threshold) warn of nothing.
 func probe(g *Group, m *models.Model, arrays map[string][]float32) (*models.Model, error) {
 	if g.N == 0 || len(g.Values) == 0 {
 		return m, nil
 	}
-	values := map[string]float32{}
-	for _, vs := range [][]models.Var{m.Neuron.Params, m.Neuron.States} {
-		for _, v := range vs {
-			values[v.Name] = arrays[v.Name][0]
+	var common []models.Warning
+	samples := min(g.N, probeSamples)
+	for s := range samples {
+		k := s * (g.N - 1) / max(samples-1, 1)
+		values := map[string]float32{}
+		for _, vs := range [][]models.Var{m.Neuron.Params, m.Neuron.States} {
+			for _, v := range vs {
+				values[v.Name] = arrays[v.Name][k]
+			}
 		}
-	}
-	ws, err := m.Probe(values)
-	if err != nil {
-		return nil, err
+		ws, err := m.Probe(values)
+		if err != nil {
+			return nil, err
+		}
+		if s == 0 {
+			common = ws
+			continue
+		}
+		common = slices.DeleteFunc(common, func(w models.Warning) bool {
+			return !slices.ContainsFunc(ws, func(x models.Warning) bool { return x.Pos == w.Pos })
+		})
 	}
 	out := *m
-	out.Warnings = append(slices.Clone(m.Warnings), ws...)
+	out.Warnings = append(slices.Clone(m.Warnings), common...)
 	return &out, nil
 }
 

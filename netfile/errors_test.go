@@ -210,3 +210,26 @@ func TestSetList(t *testing.T) {
 		t.Errorf("index past the list: %v", err)
 	}
 }
+
+// TestConstantFunctions: sizes may come from constants rounded with
+// int(), floor() or ceil(), as a scaled network writes them.
+func TestConstantFunctions(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		n    int
+	}{{"int(20683*scale + 0.5)", 2068}, {"floor(20683*scale)", 2068}, {"ceil(20683*scale)", 2069}, {"int(-2.5) + 5", 3}} {
+		text := "constants:\n  scale: 0.1\ngroups:\n  g: {model: lif_cuba_exp, n: " + tc.expr + "}\n"
+		f, err := netfile.Parse("net.yaml", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := f.Build(spikevk.Config{Backend: "cpu"})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		if n := net.GroupByName("g").N(); n != tc.n {
+			t.Errorf("n: %s = %d, want %d", tc.expr, n, tc.n)
+		}
+		net.Close()
+	}
+}

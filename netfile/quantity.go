@@ -144,7 +144,7 @@ func (s *scope) eval(e syntax.Expr, depth int) (quantity, error) {
 			return x, err
 		}
 		switch n.Func {
-		case "abs", "floor", "ceil":
+		case "abs", "floor", "ceil", "int":
 			return quantity{v: fn(x.v), dim: x.dim}, nil
 		case "sqrt":
 			return quantity{v: math.Sqrt(x.v), dim: x.dim.Pow(1, 2)}, nil
@@ -163,7 +163,7 @@ var mathConstants = models.Constants
 // mathFunctions are the functions a constant expression may call.
 var mathFunctions = map[string]func(float64) float64{
 	"sqrt": math.Sqrt, "exp": math.Exp, "log": math.Log, "log10": math.Log10, "abs": math.Abs,
-	"sin": math.Sin, "cos": math.Cos, "tan": math.Tan, "floor": math.Floor, "ceil": math.Ceil,
+	"sin": math.Sin, "cos": math.Cos, "tan": math.Tan, "floor": math.Floor, "ceil": math.Ceil, "int": math.Trunc,
 }
 
 func functionNames() []string {
