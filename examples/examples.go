@@ -17,3 +17,9 @@ var COBA []byte
 //
 //go:embed zerlaut2019/zerlaut2019.yaml
 var Zerlaut2019 []byte
+
+// PD14 is the network file of examples/pd14, the cortical microcircuit of
+// Potjans & Diesmann (2014), which `spikevk bench -net pd14` times.
+//
+//go:embed pd14/pd14.yaml
+var PD14 []byte

@@ -53,10 +53,10 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut] [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, or the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
+		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut|pd14] [-n SIZES] [-backend LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents, or the PD14 microcircuit) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
 		fs.PrintDefaults()
 	}
-	network := fs.String("net", "coba", "the network: coba, cuba (sized by -n) or zerlaut (10,000 neurons)")
+	network := fs.String("net", "coba", "the network: coba, cuba, pd14 (sized by -n; pd14: 77169, the full model) or zerlaut (10,000 neurons)")
 	sizes := fs.String("n", "4000,16000,64000,256000", "network sizes (coba and cuba)")
 	backends := fs.String("backend", "cpu,vulkan", "backends to time")
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
@@ -73,11 +73,14 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	}
 	build, ok := benchNetworks[*network]
 	if !ok {
-		return fmt.Errorf("bench: unknown network %q (coba, cuba or zerlaut)", *network)
+		return fmt.Errorf("bench: unknown network %q (coba, cuba, zerlaut or pd14)", *network)
 	}
 	var ns []int
-	if *network == "zerlaut" {
+	switch {
+	case *network == "zerlaut":
 		*sizes = "10000"
+	case *network == "pd14" && !flagSet(fs, "n"):
+		*sizes = fmt.Sprint(pd14Neurons)
 	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -97,7 +100,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "%s n=%d: rtf %.3g %s\n", row.Backend, n, row.RealTimeFactor, row.Err)
 			rows = append(rows, row)
 		}
-		if python != "" && *network != "zerlaut" {
+		if python != "" && (*network == "coba" || *network == "cuba") {
 			row := benchBrian2(python, *network, n, *duration)
 			fmt.Fprintf(stderr, "brian2 n=%d: rtf %.3g %s\n", n, row.RealTimeFactor, row.Err)
 			rows = append(rows, row)
@@ -180,16 +183,32 @@ var benchNetworks = map[string]benchNetwork{
 		return spikevk.CUBA(cfg, n, 80/float64(n)), nil
 	},
 	"zerlaut": func(cfg spikevk.Config, _ int) (*spikevk.Network, error) {
-		f, err := netfile.Parse("examples/zerlaut2019/zerlaut2019.yaml", examples.Zerlaut2019)
-		if err != nil {
-			return nil, err
-		}
-		net, err := f.Build(cfg)
-		if err != nil {
-			return nil, err
-		}
-		return net.Network, nil
+		return benchFile(cfg, "examples/zerlaut2019/zerlaut2019.yaml", examples.Zerlaut2019, nil)
 	},
+	"pd14": func(cfg spikevk.Config, n int) (*spikevk.Network, error) {
+		return benchFile(cfg, "examples/pd14/pd14.yaml", examples.PD14, map[string]string{"scale": fmt.Sprint(float64(n) / pd14Neurons)})
+	},
+}
+
+// pd14Neurons is the size of the full PD14 microcircuit.
+const pd14Neurons = 77169
+
+// benchFile builds a network file with -set values.
+func benchFile(cfg spikevk.Config, path string, data []byte, sets map[string]string) (*spikevk.Network, error) {
+	f, err := netfile.Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range sets {
+		if err := f.Set(k, v); err != nil {
+			return nil, err
+		}
+	}
+	net, err := f.Build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return net.Network, nil
 }
 
 // brian2Python returns a Python interpreter that imports brian2, or "".

@@ -37,14 +37,14 @@ func TestBench(t *testing.T) {
 	}
 }
 
-// TestBenchNetworks: -net cuba and zerlaut run (CPU, 20 ms), -save writes
+// TestBenchNetworks: -net cuba, zerlaut and pd14 run (CPU, 20 ms), -save writes
 // the rows, and an unknown network is an error naming the known ones.
 func TestBenchNetworks(t *testing.T) {
 	save := filepath.Join(t.TempDir(), "rows.json")
 	for _, tc := range []struct {
 		net     string
 		neurons int
-	}{{"cuba", 500}, {"zerlaut", 10200}} {
+	}{{"cuba", 500}, {"zerlaut", 10200}, {"pd14", 500}} {
 		var out, errOut bytes.Buffer
 		if code := run([]string{"bench", "-net", tc.net, "-n", "500", "-backend", "cpu", "-t", "20", "-brian2", "no", "-save", save}, &out, &errOut); code != 0 {
 			t.Fatalf("%s: exit %d: %s", tc.net, code, errOut.String())
@@ -62,7 +62,7 @@ func TestBenchNetworks(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if code := run([]string{"bench", "-net", "pd15"}, &out, &out); code == 0 || !strings.Contains(out.String(), "coba, cuba or zerlaut") {
+	if code := run([]string{"bench", "-net", "pd15"}, &out, &out); code == 0 || !strings.Contains(out.String(), "coba, cuba, zerlaut or pd14") {
 		t.Errorf("-net pd15: exit %d: %s", code, out.String())
 	}
 }
