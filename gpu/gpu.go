@@ -309,6 +309,11 @@ func alloc[T vk.Scalar](b *Backend, owner, name string, n int, m vk.Memory) (*vk
 		return nil, fmt.Errorf("gpu: %s: %s buffer needs %d bytes, more than the device's maxStorageBufferRange of %d bytes",
 			owner, name, bytes, limit)
 	}
+	if m == vk.DeviceLocal {
+		if err := checkHeap(b.ctx.Info(), b.stats.DeviceBytes, bytes); err != nil {
+			return nil, fmt.Errorf("gpu: %s: %s buffer: %w", owner, name, err)
+		}
+	}
 	buf, err := vk.NewBuffer[T](b.ctx, owner+" "+name, n, m)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %s buffer (%d bytes): %w", owner, name, bytes, err)
@@ -320,6 +325,25 @@ func alloc[T vk.Scalar](b *Backend, owner, name string, n int, m vk.Memory) (*vk
 	}
 	b.stats.DeviceBytes += bytes
 	return buf, nil
+}
+
+// checkHeap reports a buffer of bytes that, with the bytes held already,
+// does not fit in the device's largest device-local heap: an error before
+// the driver's out-of-memory, saying what was asked and what there is.
+func checkHeap(d vk.DeviceInfo, held, bytes int64) error {
+	if heap := d.DeviceLocalBytes; heap > 0 && uint64(held+bytes) > heap {
+		return fmt.Errorf("needs %s, and with the %s the network holds already that is more than the %s of device memory %s has",
+			gib(bytes), gib(held), gib(int64(heap)), d.Name)
+	}
+	return nil
+}
+
+// gib writes a size in bytes as GiB (MiB below one GiB).
+func gib(bytes int64) string {
+	if bytes < 1<<30 {
+		return fmt.Sprintf("%.1f MiB", float64(bytes)/(1<<20))
+	}
+	return fmt.Sprintf("%.2f GiB", float64(bytes)/(1<<30))
 }
 
 // upload allocates a device-local buffer holding data.

@@ -42,3 +42,26 @@ func TestRing32Kernels(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckHeap: a buffer that fits the device-local heap passes; one
+// that, with what is held, does not is an error with both sizes.
+func TestCheckHeap(t *testing.T) {
+	d := vk.DeviceInfo{Name: "GPU", DeviceLocalBytes: 8 << 30}
+	for _, tc := range []struct {
+		held, bytes int64
+		want        string
+	}{
+		{0, 1 << 30, ""},
+		{7 << 30, 1 << 30, ""},
+		{7 << 30, 2 << 30, "needs 2.00 GiB, and with the 7.00 GiB the network holds already that is more than the 8.00 GiB of device memory GPU has"},
+		{0, 512 << 20, ""},
+	} {
+		err := checkHeap(d, tc.held, tc.bytes)
+		if (err == nil) != (tc.want == "") || err != nil && err.Error() != tc.want {
+			t.Errorf("held %d, bytes %d: %v, want %q", tc.held, tc.bytes, err, tc.want)
+		}
+	}
+	if err := checkHeap(vk.DeviceInfo{}, 1<<40, 1<<40); err != nil {
+		t.Errorf("an unknown heap size: %v", err)
+	}
+}
