@@ -48,7 +48,7 @@ MAGIC = 0x0A7A
 def fail(msg):
     """Stop every rank with msg (rank 0 prints it)."""
     if MPI.COMM_WORLD.rank == 0:
-        print("sonata_pynn.py: " + msg, file=sys.stderr)
+        print(os.path.basename(sys.argv[0]) + ": " + msg, file=sys.stderr)
     sys.exit(1)
 
 
@@ -93,8 +93,9 @@ def expand(s, vars):
     return s
 
 
-def load_configs(arg):
-    """The simulation and circuit configs of an export folder or config."""
+def load_configs(arg, target="PyNN"):
+    """The simulation and circuit configs of an export folder or config,
+    resolved, checked to be for target."""
     sim_path = os.path.join(arg, "simulation_config.json") if os.path.isdir(arg) else arg
     sim_cfg = resolve(read_json(sim_path), sim_path)
     net = sim_cfg.get("network")
@@ -104,13 +105,14 @@ def load_configs(arg):
         circuit = sim_cfg
     else:
         fail("%s: no network (the circuit config's path)" % sim_path)
-    if circuit.get("target_simulator") not in ("PyNN", None):
-        fail("%s: target_simulator %r; export with -target pynn" % (sim_path, circuit.get("target_simulator")))
+    if circuit.get("target_simulator") not in (target, None):
+        fail("%s: target_simulator %r; export with -target %s" % (sim_path, circuit.get("target_simulator"), target.lower()))
     return sim_path, sim_cfg, circuit
 
 
 def node_files(circuit):
-    """(population name, node_id, group ids, per-group dynamics_params, file)."""
+    """(population name, node_id, node_group_id, {group: {name: per-node
+    values of 0/dynamics_params}}, file) of each node population."""
     out = []
     for entry in circuit["networks"]["nodes"]:
         path = entry["nodes_file"]
