@@ -58,6 +58,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"unsafe"
@@ -269,6 +270,9 @@ type h5r struct {
 
 // openH5 opens path for reading.
 func openH5(path string) (*h5r, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
 	if !hdf5.IsHDF5(path) {
 		return nil, fmt.Errorf("%s: not an HDF5 file", path)
 	}

@@ -30,29 +30,17 @@ type Simulation struct {
 // gives dt, the run time and the inputs. The seed is cfg's, else the one
 // a spikevk export recorded.
 func Open(path string, cfg spikevk.Config) (*Simulation, error) {
-	c, err := readConfig(path)
+	sim, circuit, err := configs(path)
 	if err != nil {
-		return nil, fmt.Errorf("sonata: %w", err)
-	}
-	sim, circuit := c, c
-	if _, ok := c.data["networks"]; ok {
-		sim = nil
-		side := filepath.Join(filepath.Dir(path), SimulationConfig)
-		if s, err := readConfig(side); err == nil && samePath(s.networkPath(), path) {
-			sim = s
-		}
-	} else if circuit, err = readConfig(c.networkPath()); err != nil {
-		return nil, fmt.Errorf("sonata: %s: network: %w", path, err)
+		return nil, err
 	}
 	b := &importer{circuit: circuit, sim: sim, pops: map[string]*imported{}}
 	if sim != nil {
-		run := sim.section("run")
-		if dt, ok := run["dt"].(float64); ok && cfg.DT == 0 {
+		var dt float64
+		dt, b.duration = sim.run()
+		if dt > 0 && cfg.DT == 0 {
 			cfg.DT = dt
 		}
-		tstop, _ := run["tstop"].(float64)
-		tstart, _ := run["tstart"].(float64)
-		b.duration = tstop - tstart
 		if seed, ok := sim.section("spikevk")["seed"].(float64); ok && cfg.Seed == 0 {
 			cfg.Seed = uint64(seed)
 		}
@@ -68,6 +56,37 @@ func Open(path string, cfg spikevk.Config) (*Simulation, error) {
 		return nil, fmt.Errorf("sonata: %w", err)
 	}
 	return &Simulation{Network: b.net, Duration: b.duration, Populations: b.order}, nil
+}
+
+// configs reads the simulation and circuit configs of path, a circuit
+// config (then the simulation config next to it, simulation_config.json,
+// if it names it; else sim is nil) or a simulation config.
+func configs(path string) (sim, circuit *config, err error) {
+	c, err := readConfig(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sonata: %w", err)
+	}
+	if _, ok := c.data["networks"]; ok {
+		side := filepath.Join(filepath.Dir(path), SimulationConfig)
+		if s, err := readConfig(side); err == nil && samePath(s.networkPath(), path) {
+			return s, c, nil
+		}
+		return nil, c, nil
+	}
+	if circuit, err = readConfig(c.networkPath()); err != nil {
+		return nil, nil, fmt.Errorf("sonata: %s: network: %w", path, err)
+	}
+	return c, circuit, nil
+}
+
+// run returns a simulation config's run.dt and run time (tstop − tstart),
+// in ms; 0 for what it lacks.
+func (c *config) run() (dt, duration float64) {
+	run := c.section("run")
+	dt, _ = run["dt"].(float64)
+	tstop, _ := run["tstop"].(float64)
+	tstart, _ := run["tstart"].(float64)
+	return dt, tstop - tstart
 }
 
 // networkPath is the circuit config a simulation config names.

@@ -325,27 +325,3 @@ func (b *importer) inputSpikes(pop string, n int) ([]int, []float64, error) {
 	}
 	return idx, times, nil
 }
-
-// readSpikes reads the spikes of pop from a SONATA spikes file.
-func readSpikes(r *h5r, pop string) ([]int64, []float64, error) {
-	base := "/spikes/" + pop
-	if !r.exists(base) {
-		base = "/spikes"
-	}
-	ids := base + "/node_ids"
-	if !r.exists(ids) {
-		ids = base + "/gids"
-	}
-	_, i, err := r.numbers(ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	t, _, err := r.numbers(base + "/timestamps")
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(i) != len(t) {
-		return nil, nil, fmt.Errorf("%s: %d node ids for %d timestamps", r.path, len(i), len(t))
-	}
-	return i, t, nil
-}

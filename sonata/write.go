@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -285,43 +284,22 @@ func (e *exporter) writeEdges(es []*edges) error {
 // writeSpikes writes the spikes of the virtual populations, sorted by
 // time, as /spikes/<population>/{timestamps,node_ids}.
 func (e *exporter) writeSpikes(pops []*population) error {
-	w := createH5(filepath.Join(e.dir, inputSpikes))
-	w.group("/spikes")
+	var out []SpikePopulation
 	for _, p := range pops {
-		type spike struct {
-			step uint32
-			id   uint64
-		}
-		var all []spike
+		sp := SpikePopulation{Name: p.name}
 		for i, steps := range p.spikes {
 			for _, s := range steps {
-				all = append(all, spike{s, uint64(i)})
+				sp.NodeIDs = append(sp.NodeIDs, int64(i))
+				sp.Times = append(sp.Times, float64(s)*e.desc.DT)
 			}
 		}
-		slices.SortFunc(all, func(a, b spike) int {
-			if a.step != b.step {
-				return int(a.step) - int(b.step)
-			}
-			return int(a.id) - int(b.id)
-		})
-		times, ids := make([]float64, len(all)), make([]uint64, len(all))
-		for k, s := range all {
-			times[k], ids[k] = float64(s.step)*e.desc.DT, s.id
-		}
-		writeSpikePopulation(w, p.name, times, ids)
+		out = append(out, sp)
 	}
-	return e.done(w, filepath.Dir(inputSpikes), filepath.Base(inputSpikes))
-}
-
-// writeSpikePopulation writes one population of a SONATA spikes file,
-// sorted by time.
-func writeSpikePopulation(w *h5w, pop string, times []float64, ids []uint64) {
-	base := "/spikes/" + pop
-	w.group(base)
-	w.attrString(base, "sorting", "by_time")
-	w.dataset(base+"/timestamps", times)
-	w.attrString(base+"/timestamps", "units", "ms")
-	w.dataset(base+"/node_ids", ids)
+	if err := WriteSpikes(filepath.Join(e.dir, inputSpikes), out); err != nil {
+		return err
+	}
+	e.res.Files = append(e.res.Files, inputSpikes)
+	return nil
 }
 
 // writeConfigs writes circuit_config.json, simulation_config.json and the
