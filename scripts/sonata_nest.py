@@ -39,6 +39,7 @@ except ImportError as e:
     sys.exit("sonata_nest.py: cannot import NEST (%s): it needs NEST >= 3.5 built with MPI and HDF5, "
              "which Debian does not package (nest-simulator.org: pip, conda-forge or a source build)" % e)
 
+sys.dont_write_bytecode = True  # no scripts/__pycache__ in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sonata_pynn import MPI, fail, load_configs, node_files, write_spikes  # noqa: E402
 

@@ -14,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden help texts in testda
 // (go test -run TestHelp -update rewrites them): -h prints it and exits 0.
 func TestHelp(t *testing.T) {
 	t.Setenv("SPIKEVK_DEVICE", "") // the default of -device
-	for _, cmd := range []string{"", "run", "export", "check", "plot", "bench", "devices", "smoke", "models"} {
+	for _, cmd := range []string{"", "run", "export", "import-spikes", "check", "plot", "bench", "devices", "smoke", "models"} {
 		args := []string{"help"}
 		if cmd != "" {
 			args = []string{cmd, "-h"}

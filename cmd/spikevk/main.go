@@ -9,6 +9,8 @@
 //	                             run a SONATA point-neuron network (circuit or simulation config)
 //	spikevk export -sonata DIR [-target nest|pynn] [NET.yaml]
 //	                             write a network file, or the default network, as SONATA for NEST or PyNN
+//	spikevk import-spikes FILE.h5 [-out DIR] [-config CONFIG.json]
+//	                             convert a SONATA spikes file (NEST's, NEURON's) into a run folder
 //	spikevk check NET.yaml [-set PATH=VALUE]
 //	                             check a network file without running it
 //	spikevk plot [-format png|svg] DIR
@@ -49,6 +51,8 @@ commands:
             -set changes a value, -sweep runs one network per value
             run CONFIG.json runs a SONATA point-neuron network
   export    write a network file, or the default network, as SONATA (-sonata DIR) for NEST or PyNN
+  import-spikes
+            convert a SONATA spikes file (another engine's run) into a run folder for plot and numpy
   check     check a network file without running it: errors, warnings, size
   plot      write the standard figures of a run folder (raster, rates, traces, ISIs)
   bench     time COBA with 80 synapses per neuron on each backend and on Brian2
@@ -75,6 +79,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	case "export":
 		err = exportCmd(args[1:], stdout, stderr)
+	case "import-spikes":
+		err = importSpikesCmd(args[1:], stdout, stderr)
 	case "check":
 		err = checkCmd(args[1:], stdout, stderr)
 	case "plot":
