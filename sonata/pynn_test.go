@@ -1,0 +1,202 @@
+package sonata
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/spikevk/spikevk"
+	"github.com/spikevk/spikevk/examples"
+	"github.com/spikevk/spikevk/netfile"
+)
+
+// runner is scripts/sonata_pynn.py, from this package's folder.
+const runner = "../scripts/sonata_pynn.py"
+
+// needPyNN skips the test unless mpirun and /usr/bin/python3 with PyNN's
+// compiled NEURON backend, mpi4py and h5py are there
+// (scripts/setup-sonata.sh installs them); SPIKEVK_REQUIRE_PYNN=1 makes
+// their absence a failure.
+func needPyNN(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: no PyNN/NEURON run")
+	}
+	_, err := exec.LookPath("mpirun")
+	if err == nil {
+		probe := "import sys, os; sys.path.insert(0, os.environ.get('SPIKEVK_PYNN', '/usr/local/lib/spikevk/pynn')); " +
+			"import h5py, mpi4py, pyNN.neuron"
+		var out []byte
+		if out, err = exec.Command("/usr/bin/python3", "-c", probe).CombinedOutput(); err != nil {
+			err = &exec.Error{Name: "python3 " + string(bytes.TrimSpace(out)), Err: err}
+		}
+	}
+	if err != nil {
+		msg := "PyNN with NEURON under MPI is not installed (run scripts/setup-sonata.sh as root on Debian): " + err.Error()
+		if os.Getenv("SPIKEVK_REQUIRE_PYNN") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+}
+
+// pynnRun is the JSON summary sonata_pynn.py prints.
+type pynnRun struct {
+	Ranks     int     `json:"ranks"`
+	Edges     int     `json:"edges"`
+	BuildS    float64 `json:"build_s"`
+	SimulateS float64 `json:"simulate_s"`
+}
+
+// runPyNN runs the export dir on np MPI ranks and returns its spikes.
+func runPyNN(t *testing.T, dir string, np int) ([]int64, []float64) {
+	t.Helper()
+	out := filepath.Join(dir, "output", "np"+strconv.Itoa(np)+".h5")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "mpirun", "--allow-run-as-root", "--oversubscribe", "-np", strconv.Itoa(np),
+		"/usr/bin/python3", runner, dir, "--out", out, "--json")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("mpirun -np %d %s: %v\n%s%s", np, runner, err, stdout.String(), stderr.String())
+	}
+	lines := bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n"))
+	var sum pynnRun
+	if err := json.Unmarshal(lines[len(lines)-1], &sum); err != nil || sum.Ranks != np {
+		t.Fatalf("mpirun -np %d: summary %q: %v", np, lines[len(lines)-1], err)
+	}
+	t.Logf("pyNN.neuron on %d rank(s): %d edges, build %.2f s, simulate %.2f s, wall %.1f s",
+		np, sum.Edges, sum.BuildS, sum.SimulateS, time.Since(start).Seconds())
+	pops, err := ReadSpikes(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pops) != 1 || pops[0].Name != "neurons" {
+		t.Fatalf("%s holds %d populations, want neurons only", out, len(pops))
+	}
+	return pops[0].NodeIDs, pops[0].Times
+}
+
+// TestPyNN exports COBA, runs it on PyNN/NEURON on 1 and 2 MPI ranks
+// and compares with spikevk's own run of the same network.
+//
+// The network is COBA with 1,000 neurons and p = 0.08, so that each
+// neuron has the in-degree of COBA 4k (64 excitatory, 16 inhibitory
+// synapses) at a quarter of the run time; 1 s, seed 1.
+//
+// Bands. 1 and 2 ranks: identical spikes (NEURON's spike exchange is
+// exact). Against spikevk only statistics agree: NEURON integrates
+// IF_cond_exp with its own fixed-step scheme and records a spike one step
+// later, and the network is chaotic. Measured over the seeds 1–12 at this
+// size, the seven whose activity lasts on both engines (1 2 3 6 8 9 11;
+// the others fall silent on one engine or both, as a scaled-down COBA
+// may) gave NEURON/spikevk total spikes −10.6 % … +6.0 % (mean +0.3 %, sd
+// 5.8 %), per-neuron spike-count correlation 0.81 … 0.93; seed 1 gives
+// +3.6 % and 0.91. So: total spikes within ±15 % (2.5 sd), excitatory and
+// inhibitory apart within ±20 %, correlation ≥ 0.7, and both above 5 Hz
+// (the asynchronous irregular state, not a dying network). A lost
+// initial conductance, weight unit or receptor breaks every one of them.
+func TestPyNN(t *testing.T) {
+	needPyNN(t)
+	const n, nE, ms = 1000, 800, 1000.0
+	build := func() *netfile.Network {
+		f, err := netfile.Parse("coba.yaml", examples.COBA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range map[string]string{"size": strconv.Itoa(n), "p": "0.08"} {
+			if err := f.Set(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		net, err := f.Build(spikevk.Config{Backend: "cpu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return net
+	}
+	dir := t.TempDir()
+	start := time.Now()
+	if _, err := Export(build().Network, dir, Options{Target: PyNN, Duration: ms}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("export %.2f s", time.Since(start).Seconds())
+
+	net := build()
+	defer net.Close()
+	mon := net.SpikeMonitor(net.Groups()[0])
+	start = time.Now()
+	if err := net.Network.Run(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("spikevk (cpu): %.2f s", time.Since(start).Seconds())
+	vkIdx, _ := mon.Spikes()
+	want := make([]int64, len(vkIdx))
+	for k, i := range vkIdx {
+		want[k] = int64(i)
+	}
+
+	ids1, t1 := runPyNN(t, dir, 1)
+	ids2, t2 := runPyNN(t, dir, 2)
+	if !slices.Equal(ids1, ids2) || !slices.Equal(t1, t2) {
+		t.Errorf("1 rank gives %d spikes, 2 ranks %d, not the same", len(ids1), len(ids2))
+	}
+
+	vk, nrn := counts(want, n), counts(ids1, n)
+	for _, c := range []struct {
+		what   string
+		lo, hi int
+		band   float64
+	}{{"all", 0, n, 0.15}, {"excitatory", 0, nE, 0.20}, {"inhibitory", nE, n, 0.20}} {
+		a, b := sum(vk[c.lo:c.hi]), sum(nrn[c.lo:c.hi])
+		rateVK, rateNRN := a/float64(c.hi-c.lo)/(ms/1000), b/float64(c.hi-c.lo)/(ms/1000)
+		t.Logf("%s: spikevk %.2f Hz, NEURON %.2f Hz (%+.1f %%)", c.what, rateVK, rateNRN, 100*(b/a-1))
+		if math.Abs(b/a-1) > c.band || rateVK < 5 || rateNRN < 5 {
+			t.Errorf("%s: NEURON %.2f Hz, spikevk %.2f Hz: want both above 5 Hz and within ±%.0f %%", c.what, rateNRN, rateVK, 100*c.band)
+		}
+	}
+	if r := correlation(vk, nrn); r < 0.7 {
+		t.Errorf("per-neuron spike counts correlate %.3f between spikevk and NEURON, want ≥ 0.7", r)
+	} else {
+		t.Logf("per-neuron spike-count correlation %.3f", r)
+	}
+}
+
+// counts is the number of spikes of each of n neurons.
+func counts(ids []int64, n int) []float64 {
+	c := make([]float64, n)
+	for _, i := range ids {
+		c[i]++
+	}
+	return c
+}
+
+func sum(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+// correlation is Pearson's correlation of x and y.
+func correlation(x, y []float64) float64 {
+	mx, my := sum(x)/float64(len(x)), sum(y)/float64(len(y))
+	var sxy, sxx, syy float64
+	for k := range x {
+		sxy += (x[k] - mx) * (y[k] - my)
+		sxx += (x[k] - mx) * (x[k] - mx)
+		syy += (y[k] - my) * (y[k] - my)
+	}
+	return sxy / math.Sqrt(sxx*syy)
+}
