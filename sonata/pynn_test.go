@@ -56,8 +56,9 @@ type pynnRun struct {
 	SimulateS float64 `json:"simulate_s"`
 }
 
-// runPyNN runs the export dir on np MPI ranks and returns its spikes.
-func runPyNN(t *testing.T, dir string, np int) ([]int64, []float64) {
+// runPyNN runs the export dir on np MPI ranks and returns the spikes of
+// its one population pop.
+func runPyNN(t *testing.T, dir string, np int, pop string) ([]int64, []float64) {
 	t.Helper()
 	out := filepath.Join(dir, "output", "np"+strconv.Itoa(np)+".h5")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -81,94 +82,134 @@ func runPyNN(t *testing.T, dir string, np int) ([]int64, []float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pops) != 1 || pops[0].Name != "neurons" {
-		t.Fatalf("%s holds %d populations, want neurons only", out, len(pops))
+	if len(pops) != 1 || pops[0].Name != pop {
+		t.Fatalf("%s holds %d populations, want %s only", out, len(pops), pop)
 	}
 	return pops[0].NodeIDs, pops[0].Times
 }
 
-// TestPyNN exports COBA, runs it on PyNN/NEURON on 1 and 2 MPI ranks
-// and compares with spikevk's own run of the same network.
+// driven is a current-based network under Poisson input: a virtual
+// population on the other engine, fed by the spikes spikevk draws.
+const drivenYAML = `
+name: driven
+dt: 0.1*ms
+seed: 7
+groups:
+  P:
+    model: lif_cuba_exp
+    n: 200
+    set: {v: E_L + rand()*(V_th - E_L), tau_m: (10 + 5*rand())*ms, I_e: 100*pA*rand()}
+  drive: {n: 100, rate: 80*Hz}
+synapses:
+  fromdrive:
+    {pre: drive, post: P, model: "w : amp", on_pre: I_e_post += w, connect: {p: 0.2},
+     set: {w: (300 + 300*rand())*pA}, delay: rand()*2*ms}
+  recurrent:
+    {pre: P, post: P, model: "w : amp", on_pre: I_i_post += w, connect: {p: 0.05}, set: {w: -30*pA}}
+`
+
+// TestPyNN exports networks, runs them on PyNN/NEURON on 1 and 2 MPI
+// ranks and compares with spikevk's own run of the same network.
 //
-// The network is COBA with 1,000 neurons and p = 0.08, so that each
-// neuron has the in-degree of COBA 4k (64 excitatory, 16 inhibitory
-// synapses) at a quarter of the run time; 1 s, seed 1.
+// 1 and 2 ranks must give identical spikes (NEURON's spike exchange is
+// exact). Against spikevk only statistics agree: NEURON integrates with
+// its own fixed-step scheme and records a spike one step later. The
+// bands, total spikes of each range of neurons within ±band, per-neuron
+// spike-count correlation ≥ minCorr, rates above 5 Hz:
 //
-// Bands. 1 and 2 ranks: identical spikes (NEURON's spike exchange is
-// exact). Against spikevk only statistics agree: NEURON integrates
-// IF_cond_exp with its own fixed-step scheme and records a spike one step
-// later, and the network is chaotic. Measured over the seeds 1–12 at this
-// size, the seven whose activity lasts on both engines (1 2 3 6 8 9 11;
-// the others fall silent on one engine or both, as a scaled-down COBA
-// may) gave NEURON/spikevk total spikes −10.6 % … +6.0 % (mean +0.3 %, sd
-// 5.8 %), per-neuron spike-count correlation 0.81 … 0.93; seed 1 gives
-// +3.6 % and 0.91. So: total spikes within ±15 % (2.5 sd), excitatory and
-// inhibitory apart within ±20 %, correlation ≥ 0.7, and both above 5 Hz
-// (the asynchronous irregular state, not a dying network). A lost
-// initial conductance, weight unit or receptor breaks every one of them.
+// coba is COBA with 1,000 neurons and p = 0.08 (COBA 4k's in-degree: 64
+// excitatory and 16 inhibitory synapses per neuron), 1 s, seed 1. It is
+// chaotic. Over the seeds 1–12 the seven whose activity lasts on both
+// engines (1 2 3 6 8 9 11; the others fall silent on one engine or both,
+// as a scaled-down COBA may) gave NEURON/spikevk total spikes −10.6 % …
+// +6.0 % (mean +0.3 %, sd 5.8 %) and correlations 0.81 … 0.93; seed 1
+// gives +3.6 % and 0.91. Bands: ±15 % (2.5 sd) for all, ±20 % for E and
+// I apart, correlation ≥ 0.7.
+//
+// driven is input-driven: both engines get the same Poisson spikes, so
+// only the integrators differ; measured −0.3 % and correlation 0.999.
+// Bands: ±5 %, correlation ≥ 0.95.
+//
+// A lost initial value, weight unit, receptor or input breaks them all.
 func TestPyNN(t *testing.T) {
 	needPyNN(t)
-	const n, nE, ms = 1000, 800, 1000.0
-	build := func() *netfile.Network {
-		f, err := netfile.Parse("coba.yaml", examples.COBA)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range map[string]string{"size": strconv.Itoa(n), "p": "0.08"} {
-			if err := f.Set(k, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-		net, err := f.Build(spikevk.Config{Backend: "cpu"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return net
-	}
-	dir := t.TempDir()
-	start := time.Now()
-	if _, err := Export(build().Network, dir, Options{Target: PyNN, Duration: ms}); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("export %.2f s", time.Since(start).Seconds())
-
-	net := build()
-	defer net.Close()
-	mon := net.SpikeMonitor(net.Groups()[0])
-	start = time.Now()
-	if err := net.Network.Run(context.Background(), ms); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("spikevk (cpu): %.2f s", time.Since(start).Seconds())
-	vkIdx, _ := mon.Spikes()
-	want := make([]int64, len(vkIdx))
-	for k, i := range vkIdx {
-		want[k] = int64(i)
-	}
-
-	ids1, t1 := runPyNN(t, dir, 1)
-	ids2, t2 := runPyNN(t, dir, 2)
-	if !slices.Equal(ids1, ids2) || !slices.Equal(t1, t2) {
-		t.Errorf("1 rank gives %d spikes, 2 ranks %d, not the same", len(ids1), len(ids2))
-	}
-
-	vk, nrn := counts(want, n), counts(ids1, n)
-	for _, c := range []struct {
+	type span struct {
 		what   string
 		lo, hi int
 		band   float64
-	}{{"all", 0, n, 0.15}, {"excitatory", 0, nE, 0.20}, {"inhibitory", nE, n, 0.20}} {
-		a, b := sum(vk[c.lo:c.hi]), sum(nrn[c.lo:c.hi])
-		rateVK, rateNRN := a/float64(c.hi-c.lo)/(ms/1000), b/float64(c.hi-c.lo)/(ms/1000)
-		t.Logf("%s: spikevk %.2f Hz, NEURON %.2f Hz (%+.1f %%)", c.what, rateVK, rateNRN, 100*(b/a-1))
-		if math.Abs(b/a-1) > c.band || rateVK < 5 || rateNRN < 5 {
-			t.Errorf("%s: NEURON %.2f Hz, spikevk %.2f Hz: want both above 5 Hz and within ±%.0f %%", c.what, rateNRN, rateVK, 100*c.band)
-		}
 	}
-	if r := correlation(vk, nrn); r < 0.7 {
-		t.Errorf("per-neuron spike counts correlate %.3f between spikevk and NEURON, want ≥ 0.7", r)
-	} else {
-		t.Logf("per-neuron spike-count correlation %.3f", r)
+	for _, tc := range []struct {
+		name, file string
+		text       []byte
+		set        map[string]string
+		pop        string
+		n          int
+		ms         float64
+		spans      []span
+		minCorr    float64
+	}{
+		{"coba", "coba.yaml", examples.COBA, map[string]string{"size": "1000", "p": "0.08"}, "neurons", 1000, 1000,
+			[]span{{"all", 0, 1000, 0.15}, {"excitatory", 0, 800, 0.20}, {"inhibitory", 800, 1000, 0.20}}, 0.7},
+		{"driven", "driven.yaml", []byte(drivenYAML), nil, "P", 200, 500, []span{{"all", 0, 200, 0.05}}, 0.95},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			build := func() *netfile.Network {
+				f, err := netfile.Parse(tc.file, tc.text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k, v := range tc.set {
+					if err := f.Set(k, v); err != nil {
+						t.Fatal(err)
+					}
+				}
+				net, err := f.Build(spikevk.Config{Backend: "cpu"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return net
+			}
+			dir := t.TempDir()
+			start := time.Now()
+			if _, err := Export(build().Network, dir, Options{Target: PyNN, Duration: tc.ms}); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("export %.2f s", time.Since(start).Seconds())
+
+			net := build()
+			defer net.Close()
+			mon := net.SpikeMonitor(net.GroupByName(tc.pop))
+			start = time.Now()
+			if err := net.Network.Run(context.Background(), tc.ms); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("spikevk (cpu): %.2f s", time.Since(start).Seconds())
+			vkIdx, _ := mon.Spikes()
+			want := make([]int64, len(vkIdx))
+			for k, i := range vkIdx {
+				want[k] = int64(i)
+			}
+
+			ids1, t1 := runPyNN(t, dir, 1, tc.pop)
+			ids2, t2 := runPyNN(t, dir, 2, tc.pop)
+			if !slices.Equal(ids1, ids2) || !slices.Equal(t1, t2) {
+				t.Errorf("1 rank gives %d spikes, 2 ranks %d, not the same", len(ids1), len(ids2))
+			}
+			vk, nrn := counts(want, tc.n), counts(ids1, tc.n)
+			for _, c := range tc.spans {
+				a, b := sum(vk[c.lo:c.hi]), sum(nrn[c.lo:c.hi])
+				rateVK, rateNRN := a/float64(c.hi-c.lo)/(tc.ms/1000), b/float64(c.hi-c.lo)/(tc.ms/1000)
+				t.Logf("%s: spikevk %.2f Hz, NEURON %.2f Hz (%+.1f %%)", c.what, rateVK, rateNRN, 100*(b/a-1))
+				if math.Abs(b/a-1) > c.band || rateVK < 5 || rateNRN < 5 {
+					t.Errorf("%s: NEURON %.2f Hz, spikevk %.2f Hz: want both above 5 Hz and within ±%.0f %%", c.what, rateNRN, rateVK, 100*c.band)
+				}
+			}
+			if r := correlation(vk, nrn); r < tc.minCorr {
+				t.Errorf("per-neuron spike counts correlate %.3f between spikevk and NEURON, want ≥ %g", r, tc.minCorr)
+			} else {
+				t.Logf("per-neuron spike-count correlation %.3f", r)
+			}
+		})
 	}
 }
 
