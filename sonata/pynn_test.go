@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -36,7 +37,8 @@ func needPyNN(t *testing.T) {
 			"import h5py, mpi4py, pyNN.neuron"
 		var out []byte
 		if out, err = exec.Command("/usr/bin/python3", "-c", probe).CombinedOutput(); err != nil {
-			err = &exec.Error{Name: "python3 " + string(bytes.TrimSpace(out)), Err: err}
+			lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
+			err = fmt.Errorf("/usr/bin/python3: %s (%w)", lines[len(lines)-1], err)
 		}
 	}
 	if err != nil {
