@@ -52,7 +52,15 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 			groups++
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %d groups, %d neurons, %d synapses, %g ms in %d segments; %d warnings\n",
-		path, groups, sum.Neurons, sum.Synapses, net.Duration(), len(net.Schedule), len(warnings))
+	fmt.Fprintf(stdout, "%s: %d groups, %d neurons, %d synapses, %g ms in %s; %d warnings\n",
+		path, groups, sum.Neurons, sum.Synapses, net.Duration(), plural(len(net.Schedule), "segment"), len(warnings))
 	return nil
+}
+
+// plural is "1 segment", "2 segments".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -31,6 +31,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -107,7 +109,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		if err != errReported {
+		switch {
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintln(stderr, "spikevk: interrupted")
+		case err != errReported:
 			fmt.Fprintln(stderr, "spikevk:", err)
 		}
 		return 1

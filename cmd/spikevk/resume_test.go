@@ -47,6 +47,8 @@ func TestKillAndResume(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "cut")
 		child := exec.Command(os.Args[0], append(args, "-out", dir, "-checkpoint-every", "100")...)
 		child.Env = append(os.Environ(), "SPIKEVK_TEST_CHILD=1")
+		var childErr bytes.Buffer
+		child.Stderr = &childErr
 		if err := child.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -63,6 +65,9 @@ func TestKillAndResume(t *testing.T) {
 		time.Sleep(delay)
 		child.Process.Signal(sig)
 		child.Wait()
+		if sig == os.Interrupt && child.ProcessState.ExitCode() != 0 && !strings.Contains(childErr.String(), "spikevk: interrupted") { // (0: it ended before the signal)
+			t.Errorf("after ^C the run says %q, want spikevk: interrupted", lastLine(childErr.String()))
+		}
 		checkWhole(t, dir, sig == os.Kill)
 		code, out := runArgs(append(args, "-resume", dir))
 		if code != 0 {
