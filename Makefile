@@ -28,10 +28,11 @@ build: setup
 run: build
 	./$(BIN) run
 
-# check: formatting and vet, no device needed.
+# check: formatting and vet (also of the build without HDF5), no device needed.
 check:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags nohdf5 ./cmd/spikevk
 
 # The live window's tests need a display: they run once more under Xvfb,
 # where a missing display fails them instead of skipping.

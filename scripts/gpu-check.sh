@@ -35,7 +35,7 @@ prepare() {
 	export GOEXPERIMENT="${GOEXPERIMENT-simd}"
 	rm -rf "$pack" "$pack.tgz"
 	mkdir -p "$pack/bin" "$pack/lib"
-	go build -ldflags "-s -w" -o "$pack/bin/spikevk" ./cmd/spikevk
+	go build -tags nohdf5 -ldflags "-s -w" -o "$pack/bin/spikevk" ./cmd/spikevk # no SONATA: fewer libraries to carry
 	for p in gpu models models/ir; do
 		go test -c -ldflags "-s -w" -o "$pack/bin/$(echo "$p" | tr / _).test" "./$p"
 	done

@@ -1,3 +1,5 @@
+//go:build !nohdf5
+
 package main
 
 import (
@@ -64,17 +66,6 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%s: %d nodes, %d synapses, %g ms, %d files, %.1f MB in %s (%s)\n", *dir, res.Nodes, res.Synapses, ms,
 		len(res.Files), float64(res.Bytes)/1e6, time.Since(start).Round(time.Millisecond), *target)
 	return nil
-}
-
-// isSONATA reports whether the run arguments name a SONATA config (a
-// .json file) rather than a network file.
-func isSONATA(args []string) bool {
-	for _, a := range args {
-		if strings.HasSuffix(a, ".json") && !strings.HasPrefix(a, "-") {
-			return true
-		}
-	}
-	return false
 }
 
 // runSONATA runs a SONATA circuit or simulation config and prints its

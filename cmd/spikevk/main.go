@@ -37,6 +37,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/spikevk/spikevk"
 )
@@ -118,4 +119,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// isSONATA reports whether the run arguments name a SONATA config (a
+// .json file) rather than a network file.
+func isSONATA(args []string) bool {
+	for _, a := range args {
+		if strings.HasSuffix(a, ".json") && !strings.HasPrefix(a, "-") {
+			return true
+		}
+	}
+	return false
 }
