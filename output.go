@@ -23,9 +23,21 @@ func (m *SpikeMonitor) WriteNPZ(path string) error {
 	for k, ms := range m.t {
 		t[k] = ms / 1000
 	}
-	i := m.i
+	return WriteSpikesNPZ(path, m.i, t)
+}
+
+// WriteSpikesNPZ writes spikes (neuron indices i, times t in seconds) to a
+// NumPy .npz file in the layout of SpikeMonitor.WriteNPZ, for spikes from
+// elsewhere (another simulator's output).
+func WriteSpikesNPZ(path string, i []int32, t []float64) error {
+	if len(i) != len(t) {
+		return fmt.Errorf("write %s: %d indices but %d times", path, len(i), len(t))
+	}
 	if i == nil {
 		i = []int32{}
+	}
+	if t == nil {
+		t = []float64{}
 	}
 	return writeNPZ(path, []entry{{"i.npy", i}, {"t.npy", t}})
 }

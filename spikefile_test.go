@@ -336,3 +336,35 @@ func ExampleReadSpikes() {
 	// Output:
 	// [0 2 1 0 2] [1 0.5 2.04 3 3.5]
 }
+
+// TestWriteSpikesNPZ: spikes written with WriteSpikesNPZ read back with
+// ReadSpikes (times in ms), an empty list too; unequal lengths are an
+// error and write nothing.
+func TestWriteSpikesNPZ(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		i []int32
+		t []float64
+	}{{[]int32{0, 3, 1}, []float64{0.001, 0.0025, 0.004}}, {nil, nil}} {
+		path := filepath.Join(dir, "s.npz")
+		if err := spikevk.WriteSpikesNPZ(path, tc.i, tc.t); err != nil {
+			t.Fatal(err)
+		}
+		i, ms, err := spikevk.ReadSpikes(path)
+		if err != nil || len(i) != len(tc.i) {
+			t.Fatalf("read back %v, %v (%v), want %v", i, ms, err, tc.i)
+		}
+		for k := range i {
+			if i[k] != int(tc.i[k]) || math.Abs(ms[k]-tc.t[k]*1000) > 1e-9 {
+				t.Errorf("spike %d: %d at %v ms, want %d at %v ms", k, i[k], ms[k], tc.i[k], tc.t[k]*1000)
+			}
+		}
+	}
+	bad := filepath.Join(dir, "bad.npz")
+	if err := spikevk.WriteSpikesNPZ(bad, []int32{1}, nil); err == nil || !strings.Contains(err.Error(), "1 indices but 0 times") {
+		t.Errorf("unequal lengths: %v", err)
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Errorf("unequal lengths left a file: %v", err)
+	}
+}

@@ -3,9 +3,6 @@
 package main
 
 import (
-	"archive/zip"
-	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -15,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spikevk/spikevk"
 	"github.com/spikevk/spikevk/internal/atomicfile"
 	"github.com/spikevk/spikevk/sonata"
 )
@@ -155,7 +153,7 @@ func writeImported(dir, source string, pops []sonata.SpikePopulation, info *sona
 			i[k], t[k] = int32(id), p.Times[k]/1000
 		}
 		file := "spikes_" + p.Name + ".npz"
-		if err := writeSpikesNPZ(filepath.Join(dir, file), i, t); err != nil {
+		if err := spikevk.WriteSpikesNPZ(filepath.Join(dir, file), i, t); err != nil {
 			return nil, fmt.Errorf("import-spikes: %s: %w", filepath.Join(dir, file), err)
 		}
 		rate := 0.0
@@ -174,50 +172,4 @@ func writeImported(dir, source string, pops []sonata.SpikePopulation, info *sona
 		return nil, fmt.Errorf("import-spikes: %w", err)
 	}
 	return meta, nil
-}
-
-// writeSpikesNPZ writes i and t as numpy.savez does (uncompressed), the
-// layout of spikevk's own spikes files; the file appears whole or not
-// at all.
-func writeSpikesNPZ(path string, i []int32, t []float64) error {
-	return atomicfile.Write(path, func(tmp string) error {
-		f, err := os.Create(tmp)
-		if err != nil {
-			return err
-		}
-		z := zip.NewWriter(f)
-		for _, a := range []struct {
-			name, descr string
-			n           int
-			data        any
-		}{{"i.npy", "<i4", len(i), i}, {"t.npy", "<f8", len(t), t}} {
-			w, err := z.CreateHeader(&zip.FileHeader{Name: a.name, Method: zip.Store})
-			if err == nil {
-				err = writeNPY1(w, a.descr, a.n, a.data)
-			}
-			if err != nil {
-				f.Close()
-				return err
-			}
-		}
-		err = z.Close()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	})
-}
-
-// writeNPY1 writes a one-dimensional .npy array (format 1.0) of n
-// little-endian elements of type descr.
-func writeNPY1(w io.Writer, descr string, n int, data any) error {
-	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
-	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n" // magic, version and length take 10 bytes; 64-byte aligned
-	bw := bufio.NewWriterSize(w, 1<<16)
-	bw.Write([]byte{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, byte(len(header)), byte(len(header) >> 8)})
-	bw.WriteString(header)
-	if err := binary.Write(bw, binary.LittleEndian, data); err != nil {
-		return err
-	}
-	return bw.Flush()
 }
