@@ -139,8 +139,9 @@ func readTypes(path, id string) (map[int64]map[string]string, error) {
 	return types, nil
 }
 
-// readParams reads a dynamics-params JSON of numbers.
-func readParams(path string) (map[string]float64, error) {
+// readParams reads a dynamics-params JSON of numbers (float64) and lists
+// of numbers ([]float64).
+func readParams(path string) (map[string]any, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -149,13 +150,24 @@ func readParams(path string) (map[string]float64, error) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	out := map[string]float64{}
+	out := map[string]any{}
 	for k, v := range m {
-		x, ok := v.(float64)
-		if !ok {
-			return nil, fmt.Errorf("%s: %s is %v, not a number", path, k, v)
+		switch x := v.(type) {
+		case float64:
+			out[k] = x
+		case []any:
+			list := make([]float64, len(x))
+			for e, el := range x {
+				f, ok := el.(float64)
+				if !ok {
+					return nil, fmt.Errorf("%s: %s: element %d is %v, not a number", path, k, e, el)
+				}
+				list[e] = f
+			}
+			out[k] = list
+		default:
+			return nil, fmt.Errorf("%s: %s is %v, not a number or a list of numbers", path, k, v)
 		}
-		out[k] = x
 	}
 	return out, nil
 }

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spikevk/spikevk"
 	"github.com/spikevk/spikevk/cpu"
 	"github.com/spikevk/spikevk/host"
+	"github.com/spikevk/spikevk/models"
 )
 
 // Options say what Export writes.
@@ -54,10 +56,17 @@ type population struct {
 	group   int // in the plan
 	name    string
 	model   *neuronModel // nil: virtual
+	// refractory is the group's refractory period in ms (the
+	// built-in's, or the one a file gave).
+	refractory float64
 	spikes  [][]uint32   // virtual: the steps each node spikes in
 	types   []nodeType
 	typeOf  []uint64 // node_type_id of each node
 	virtual bool
+	// perNode are the target's variables that differ within a node
+	// type, perType the others' values by node type (see values).
+	perNode []perNode
+	perType []map[string]any
 }
 
 // nodeType is a contiguous run of a population's nodes (a named
@@ -153,7 +162,7 @@ func (e *exporter) populations() error {
 		case g.Model != nil && (g.Model.Name == poissonModel || g.Model.Name == spikeGeneratorModel):
 			p.virtual = true
 		default:
-			m, err := modelOf(g.Model)
+			m, err := modelOf(g.Model, e.opt.Target)
 			if err != nil {
 				return fmt.Errorf("sonata: group %q: %w", g.Name, err)
 			}
@@ -161,6 +170,12 @@ func (e *exporter) populations() error {
 				return fmt.Errorf("sonata: group %q: injected currents (%s) do not travel: SONATA inputs are spikes", g.Name, g.Currents[0].Var)
 			}
 			p.model = m
+			if p.refractory, err = e.refractory(g.Model, m); err != nil {
+				return fmt.Errorf("sonata: group %q: %w", g.Name, err)
+			}
+			if err := e.zeroStates(gi, m); err != nil {
+				return fmt.Errorf("sonata: group %q: %w", g.Name, err)
+			}
 		}
 		p.types = e.nodeTypes(gi, g)
 		p.typeOf = make([]uint64, g.N)
@@ -169,8 +184,52 @@ func (e *exporter) populations() error {
 				p.typeOf[k] = t.id
 			}
 		}
+		if p.model != nil {
+			var err error
+			if p.perNode, p.perType, err = e.values(p); err != nil {
+				return err
+			}
+		}
 		e.pops = append(e.pops, p)
 		e.res.Nodes += g.N
+	}
+	return nil
+}
+
+// refractory is the refractory period of a group of model f, the
+// built-in m's or a constant duration.
+func (e *exporter) refractory(f *models.File, m *neuronModel) (float64, error) {
+	b, err := models.Builtin(m.builtin)
+	if err != nil {
+		return 0, err
+	}
+	if f.Refractory == b.Refractory {
+		return m.refractory, nil
+	}
+	d := m.dialect(e.opt.Target)
+	if d.tref == "" {
+		return 0, fmt.Errorf("refractory period %q: %s's %s has none to set (spikevk's %s has %g ms)", f.Refractory, targetName(e.opt.Target), d.model, m.builtin, m.refractory)
+	}
+	ms, ok := strings.CutSuffix(strings.ReplaceAll(f.Refractory, " ", ""), "*ms")
+	v, err := strconv.ParseFloat(ms, 64)
+	if !ok || err != nil || !(v >= 0) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("refractory period %q: only a duration in ms (such as 2*ms) travels to %s's %s", f.Refractory, targetName(e.opt.Target), d.model)
+	}
+	return v, nil
+}
+
+// zeroStates checks that the variables the target cannot set start at 0.
+func (e *exporter) zeroStates(gi int, m *neuronModel) error {
+	d := m.dialect(e.opt.Target)
+	for _, a := range e.compiled.Plan.Groups[gi].Arrays {
+		if !slices.Contains(d.zero, a.Name) {
+			continue
+		}
+		for i, x := range a.Init {
+			if x != 0 {
+				return fmt.Errorf("%s of neuron %d starts at %g: %s's %s cannot set it, so it must start at 0", a.Name, i, x, targetName(e.opt.Target), d.model)
+			}
+		}
 	}
 	return nil
 }
@@ -210,8 +269,8 @@ type edges struct {
 	weight, delay   []float64
 	steps           []uint16 // delays in steps when some is 0 and they differ; else nil
 	uniformSteps    bool     // every delay is 0 steps: the attribute says so
-	receptor        string   // excitatory or inhibitory
-	conductance     bool
+	receptor        string // excitatory or inhibitory
+	kind            synapseKind
 	template        string
 	dynamicsParams  string
 	synapseVariable string
@@ -287,15 +346,14 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 		return nil, err
 	}
 	m := post.model
-	ed := &edges{name: p.Name, typeID: uint32(100 + k), pre: pre, post: post, conductance: m.conductance, synapseVariable: variable}
-	switch variable {
-	case m.exc:
-		ed.receptor = "excitatory"
-	case m.inh:
-		ed.receptor = "inhibitory"
-	default:
-		return nil, fmt.Errorf("on_pre adds to %s, which is neither the excitatory (%s) nor the inhibitory (%s) input of %s", variable, m.exc, m.inh, m.builtin)
+	if why := m.dialect(e.opt.Target).noSynapses; why != "" {
+		return nil, fmt.Errorf("its target %q: %s", post.name, why)
 	}
+	r, err := m.receptor(variable)
+	if err != nil {
+		return nil, err
+	}
+	ed := &edges{name: p.Name, typeID: uint32(100 + k), pre: pre, post: post, kind: m.synapses, receptor: r.name, synapseVariable: variable}
 	var weights []float32
 	for _, a := range pp.Arrays {
 		if a.Name == w {
@@ -306,7 +364,12 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 	if len(weights) != n && len(weights) != 1 {
 		return nil, fmt.Errorf("the plan holds %d weights for %d synapses", len(weights), n)
 	}
-	scale := weightScale(e.opt.Target)
+	if ed.kind == voltage {
+		if ed.receptor, err = receptorBySign(weights, e.opt.Target); err != nil {
+			return nil, err
+		}
+	}
+	scale := weightScale(e.opt.Target, ed.kind) * r.scale
 	ed.src, ed.tgt = make([]uint64, 0, n), make([]uint64, n)
 	ed.weight, ed.delay = make([]float64, n), make([]float64, n)
 	zero, differ := 0, false
@@ -321,7 +384,7 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 		if err := checkSign(x, ed); err != nil {
 			return nil, fmt.Errorf("synapse %d (%d → %d): %w", s, ed.src[s], ed.tgt[s], err)
 		}
-		if ed.receptor == "inhibitory" && m.conductance && e.opt.Target == NEST {
+		if ed.receptor == "inhibitory" && ed.kind == conductance && e.opt.Target == NEST {
 			x = -x // NEST: inhibitory conductances are negative weights
 		}
 		ed.weight[s] = x * scale
@@ -352,16 +415,32 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 	return ed, nil
 }
 
+// receptorBySign is the receptor of voltage jumps of these weights in
+// target t: excitatory for positive ones, inhibitory for negative ones;
+// PyNN takes one receptor_type per edge population, NEST one port for
+// both signs.
+func receptorBySign(weights []float32, t Target) (string, error) {
+	pos := slices.ContainsFunc(weights, func(w float32) bool { return w > 0 })
+	neg := slices.ContainsFunc(weights, func(w float32) bool { return w < 0 })
+	switch {
+	case pos && neg && t == PyNN:
+		return "", fmt.Errorf("its weights have both signs: PyNN gives an edge population one receptor_type (excitatory for positive jumps, inhibitory for negative ones), so split the projection")
+	case neg && !pos:
+		return "inhibitory", nil
+	}
+	return "excitatory", nil
+}
+
 // checkSign checks that a weight's sign matches its receptor as the target
 // needs it: conductances are positive; NEST picks the receptor of a
 // current-based synapse by the weight's sign.
 func checkSign(w float64, ed *edges) error {
 	switch {
-	case ed.conductance && w < 0:
+	case ed.kind == conductance && w < 0:
 		return fmt.Errorf("weight %g nS onto %s is negative: conductances are positive in NEST and PyNN", w, ed.synapseVariable)
-	case !ed.conductance && ed.receptor == "excitatory" && w < 0:
+	case ed.kind == current && ed.receptor == "excitatory" && w < 0:
 		return fmt.Errorf("weight %g pA onto %s is negative: NEST and PyNN send negative current weights to the inhibitory synapse", w, ed.synapseVariable)
-	case !ed.conductance && ed.receptor == "inhibitory" && w > 0:
+	case ed.kind == current && ed.receptor == "inhibitory" && w > 0:
 		return fmt.Errorf("weight %g pA onto %s is positive: NEST and PyNN send positive current weights to the excitatory synapse", w, ed.synapseVariable)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spikevk/spikevk"
 )
@@ -242,12 +243,12 @@ func (b *importer) population(r *h5r, name string, types map[int64]map[string]st
 func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types map[int64]map[string]string,
 	group string, groupIndex []int64, m *neuronModel, target Target) (*spikevk.Group, error) {
 	dir := b.circuit.file(stringOr(b.circuit.section("components")["point_neuron_models_dir"], "."))
-	typeParams := map[int64]map[string]float64{}
+	typeParams := map[int64]map[string]any{}
 	for _, id := range typeIDs {
 		if _, ok := typeParams[id]; ok {
 			continue
 		}
-		typeParams[id] = map[string]float64{}
+		typeParams[id] = map[string]any{}
 		if js := types[id]["dynamics_params"]; js != "" && js != "NULL" {
 			p, err := readParams(filepath.Join(dir, js))
 			if err != nil {
@@ -256,27 +257,29 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 			typeParams[id] = p
 		}
 	}
-	tref := trefNEST
-	refDefault := m.nestTref
-	if target == PyNN {
-		tref, refDefault = trefPyNN, m.pynnTref
-	}
-	refractory := math.NaN()
-	for id, p := range typeParams {
-		v, ok := p[tref]
-		if !ok {
-			v = refDefault
+	d := m.dialect(target)
+	refractory := m.refractory
+	if d.tref != "" {
+		refractory = math.NaN()
+		for id, p := range typeParams {
+			v, ok := p[d.tref].(float64)
+			if !ok {
+				v = d.trefDefault
+			}
+			if !math.IsNaN(refractory) && v != refractory {
+				return nil, fmt.Errorf("node type %d: %s %g ms differs from another type's %g ms: spikevk's %s has one refractory period per group", id, d.tref, v, refractory, m.builtin)
+			}
+			refractory = v
 		}
-		if !math.IsNaN(refractory) && v != refractory {
-			return nil, fmt.Errorf("node type %d: %s %g ms differs from another type's %g ms: spikevk's %s has one refractory period per group", id, tref, v, refractory, m.builtin)
-		}
-		refractory = v
 	}
 	perNode := map[string][]float64{}
-	for _, prm := range m.params(target) {
+	for _, prm := range d.params {
 		path := group + "/dynamics_params/" + prm.name
 		if !r.exists(path) {
 			continue
+		}
+		if prm.elems != nil || prm.sv == "" {
+			return nil, fmt.Errorf("%s: spikevk reads %s once per node type (in its JSON)", path, prm.name)
 		}
 		x, _, err := r.numbers(path)
 		if err != nil {
@@ -291,49 +294,119 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 		}
 		perNode[prm.name] = v
 	}
-	value := func(prm param, k int) float64 {
+	value := func(prm param, k int) (float64, error) {
 		if v, ok := perNode[prm.name]; ok {
-			return v[k]
+			return v[k], nil
 		}
-		if v, ok := typeParams[typeIDs[k]][prm.name]; ok {
-			return v
+		switch v := typeParams[typeIDs[k]][prm.name].(type) {
+		case float64:
+			return v, nil
+		case nil:
+			return prm.def, nil
 		}
-		return prm.def
+		return 0, fmt.Errorf("node type %d: %s is not a number", typeIDs[k], prm.name)
 	}
 	sv := map[string][]float64{}
-	params := m.params(target)
-	for _, prm := range params {
-		if prm.over == "" {
+	var order []string // the spikevk variables, in the order the target lists them
+	set := func(name string, x []float64) {
+		if sv[name] == nil {
+			order = append(order, name)
+		}
+		sv[name] = x
+	}
+	for _, prm := range d.params { // plain values and lists first: derived ones use them
+		switch {
+		case prm.elems != nil:
+			for e, el := range prm.elems {
+				x := make([]float64, n)
+				keep := true
+				for k := range x {
+					list, err := listValue(typeParams[typeIDs[k]][prm.name], prm, typeIDs[k])
+					if err != nil {
+						return nil, err
+					}
+					if list == nil {
+						continue
+					}
+					keep = false
+					x[k] = prm.pad / prm.scale
+					if e < len(list) {
+						x[k] = list[e] / prm.scale
+					}
+				}
+				if !keep {
+					set(el, x)
+				}
+			}
+		case prm.sv == "":
+			for k := range n {
+				v, err := value(prm, k)
+				if err != nil {
+					return nil, err
+				}
+				if v != prm.def {
+					return nil, fmt.Errorf("node type %d: %s %g: spikevk's %s has %g", typeIDs[k], prm.name, v, m.builtin, prm.def)
+				}
+			}
+		case prm.from == nil:
 			x := make([]float64, n)
 			for k := range x {
-				x[k] = value(prm, k) / prm.scale
+				v, err := value(prm, k)
+				if err != nil {
+					return nil, err
+				}
+				x[k] = v / prm.scale
 			}
-			sv[prm.sv] = x
+			set(prm.sv, x)
 		}
 	}
-	for _, prm := range params {
-		if prm.over != "" { // sv/over = value: the denominator from the numerator
-			x := make([]float64, n)
-			for k := range x {
-				x[k] = sv[prm.sv][k] / value(prm, k)
-			}
-			sv[prm.over] = x
+	for _, prm := range d.params {
+		if prm.from == nil {
+			continue
 		}
+		x := make([]float64, n)
+		uses := make([]float64, len(prm.uses))
+		for k := range x {
+			v, err := value(prm, k)
+			if err != nil {
+				return nil, err
+			}
+			for u, name := range prm.uses {
+				uses[u] = sv[name][k]
+			}
+			x[k] = prm.from(v, uses)
+		}
+		set(prm.sv, x)
 	}
 	model, err := modelFor(m, refractory)
 	if err != nil {
 		return nil, err
 	}
 	g := b.net.Group(name, n, model)
-	for _, prm := range params { // parameters first, then the states, as the file lists them
-		for _, x := range []string{prm.sv, prm.over} {
-			if x != "" && sv[x] != nil {
-				g.SetArray(x, sv[x], unit(x))
-				delete(sv, x)
-			}
+	for _, x := range order {
+		u, err := unitOf(m.builtin, x)
+		if err != nil {
+			return nil, err
 		}
+		g.SetArray(x, sv[x], u)
 	}
 	return g, nil
+}
+
+// listValue is the list a node type's JSON gives for prm, nil when it
+// gives none; a list longer than spikevk's elements is an error.
+func listValue(v any, prm param, typeID int64) ([]float64, error) {
+	if v == nil {
+		if prm.listDef != nil {
+			return prm.listDef, nil
+		}
+		return nil, nil
+	}
+	list, ok := v.([]float64)
+	if !ok || len(list) > len(prm.elems) {
+		return nil, fmt.Errorf("node type %d: %s: want a list of up to %d numbers (spikevk's elements %s)", typeID, prm.name, len(prm.elems), strings.Join(prm.elems, ", "))
+	}
+	return list, nil
 }
 
 // stringOr is v when it is a non-empty string, else def.

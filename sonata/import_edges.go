@@ -42,7 +42,7 @@ func (b *importer) edges() error {
 // synapse is one edge as spikevk builds it.
 type synapse struct {
 	i, j  int
-	w     float64 // in nS or pA, positive for conductances
+	w     float64 // in nS, pA or mV, positive for conductances
 	steps int
 }
 
@@ -58,6 +58,9 @@ func (b *importer) edgePopulation(r *h5r, name string, types map[int64]map[strin
 	post := b.pops[tgt.pop]
 	if post.model == nil {
 		return fmt.Errorf("its target population %q is virtual: virtual nodes receive no synapses", tgt.pop)
+	}
+	if why := post.model.dialect(post.target).noSynapses; why != "" {
+		return fmt.Errorf("its target population %q: %s", tgt.pop, why)
 	}
 	n := len(src.ids)
 	_, typeIDs, err := r.numbers(base + "/edge_type_id")
@@ -104,11 +107,11 @@ func (b *importer) edgePopulation(r *h5r, name string, types map[int64]map[strin
 			if receptor != "excitatory" && receptor != "inhibitory" {
 				return fmt.Errorf("edge type %d: receptor_type %q: want excitatory or inhibitory", typeIDs[k], receptor)
 			}
-			w *= 1e3 // µS, nA
 		} else if w < 0 {
 			receptor = "inhibitory" // NEST picks the receptor by the sign
 		}
-		if post.model.conductance {
+		w /= weightScale(post.target, post.model.synapses) * post.model.receptorNamed(receptor).scale
+		if post.model.synapses == conductance {
 			w = math.Abs(w)
 		}
 		if !(steps[k] >= 0 && steps[k] <= math.MaxUint16) {
@@ -200,7 +203,7 @@ func (b *importer) edgeValues(r *h5r, group string, n int, typeIDs []int64, type
 				if name == "syn_weight" {
 					name = "weight"
 				}
-				if pv, ok := p[name]; ok {
+				if pv, ok := p[name].(float64); ok {
 					x[k] = pv
 					continue
 				}
@@ -257,14 +260,8 @@ func (b *importer) delaySteps(r *h5r, base string, delays []float64) ([]int, err
 
 // project adds the projection of syns onto the receptor of post.
 func (b *importer) project(name string, pre *spikevk.Group, post *imported, receptor string, syns []synapse) {
-	m := post.model
-	variable, decl, u := m.exc, "w : siemens", "nS"
-	if receptor == "inhibitory" {
-		variable = m.inh
-	}
-	if !m.conductance {
-		decl, u = "w : amp", "pA"
-	}
+	variable := post.model.receptorNamed(receptor).sv
+	decl, u := weightUnit(post.model.synapses)
 	i, j := make([]int, len(syns)), make([]int, len(syns))
 	w, d := make([]float64, len(syns)), make([]float64, len(syns))
 	delayed := false

@@ -128,7 +128,7 @@ func TestRefused(t *testing.T) {
 		}, []string{`group "rate"`, "written as equations", "NESTML"}},
 		{"other built-in", func(net *spikevk.Network) {
 			net.Group("fhn", 10, spikevk.Builtin("fitzhugh_nagumo"))
-		}, []string{`group "fhn"`, `"fitzhugh_nagumo"`, "no NEST or PyNN built-in"}},
+		}, []string{`group "fhn"`, `"fitzhugh_nagumo"`, "no NEST built-in", "lif_coba_alpha, lif_cuba_exp, adex, izhikevich, hh_traub, gif_cond_exp"}},
 		{"injected current", func(net *spikevk.Network) {
 			net.Group("P", 10, spikevk.Builtin("lif_coba_exp")).Inject("I", spikevk.DC("100*pA"))
 		}, []string{`group "P"`, "injected currents"}},
@@ -146,7 +146,21 @@ func TestRefused(t *testing.T) {
 		{"other variable", func(net *spikevk.Network) {
 			p := net.Group("P", 10, spikevk.Builtin("lif_coba_exp"))
 			net.Connect("tov", p, p, spikevk.Synapses{Model: "w : volt", OnPre: "v_post += w"}, spikevk.FixedProbability(0.5))
-		}, []string{`projection "tov"`, "neither the excitatory (g_e) nor the inhibitory (g_i)"}},
+		}, []string{`projection "tov"`, "not a synaptic input of lif_coba_exp (g_e, g_i)"}},
+		{"state the target cannot set", func(net *spikevk.Network) {
+			net.Group("G", 10, spikevk.Builtin("gif_psc_exp")).Set("eta_1", "10*pA")
+		}, []string{`group "G"`, "eta_1 of neuron 0 starts at 10", "gif_psc_exp cannot set it"}},
+		{"list parameter per neuron", func(net *spikevk.Network) {
+			net.Group("G", 10, spikevk.Builtin("gif_cond_exp")).Set("q_stc_1", "rand()*pA")
+		}, []string{`group "G"`, "q_stc_1 differs between neurons", "q_stc as one list per node type"}},
+		{"refractory condition", func(net *spikevk.Network) {
+			f, err := builtinFile("lif_coba_exp")
+			if err != nil {
+				panic(err)
+			}
+			f.Refractory = "v > V_th"
+			net.Group("P", 10, spikevk.FileModel(f))
+		}, []string{`group "P"`, `refractory period "v > V_th"`, "only a duration in ms"}},
 		{"negative conductance", func(net *spikevk.Network) {
 			p := net.Group("P", 10, spikevk.Builtin("lif_coba_exp"))
 			net.Connect("neg", p, p, static, spikevk.FixedProbability(0.5)).Set("w", "-1*nS")

@@ -1,7 +1,6 @@
 package sonata
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -77,11 +76,10 @@ func (e *exporter) writeNodes(name string, pops []*population) error {
 		if p.model == nil {
 			continue
 		}
-		perNode, _ := e.values(p)
-		if len(perNode) > 0 {
+		if len(p.perNode) > 0 {
 			w.group(base + "/0/dynamics_params")
 		}
-		for _, v := range perNode {
+		for _, v := range p.perNode {
 			w.dataset(base+"/0/dynamics_params/"+v.name, v.values)
 		}
 	}
@@ -105,42 +103,79 @@ type perNode struct {
 
 // values returns the target's variables of population p that differ
 // within one of its node types (one value per node), and the others as
-// one value per node type.
-func (e *exporter) values(p *population) ([]perNode, []map[string]float64) {
+// one value (or list, for a list parameter) per node type.
+func (e *exporter) values(p *population) ([]perNode, []map[string]any, error) {
 	gp := e.compiled.Plan.Groups[p.group]
+	arrays := map[string][]float32{}
+	for _, a := range gp.Arrays {
+		arrays[a.Name] = a.Init
+	}
+	// sv is a float32 value as the shortest decimal that reads back as
+	// it (56.7, not 56.70000076293945): what the user wrote, which the
+	// target gets in double precision.
 	sv := func(name string, k int) float64 {
-		for _, a := range gp.Arrays {
-			if a.Name == name {
-				return float64(a.Init[min(k, len(a.Init)-1)])
-			}
+		a := arrays[name]
+		if len(a) == 0 {
+			return 0
 		}
-		return 0
+		x, _ := strconv.ParseFloat(strconv.FormatFloat(float64(a[min(k, len(a)-1)]), 'g', -1, 32), 64)
+		return x
 	}
-	params := p.model.params(e.opt.Target)
-	at := func(prm param, k int) float64 {
-		v := map[string]float64{prm.sv: sv(prm.sv, k)}
-		if prm.over != "" {
-			v[prm.over] = sv(prm.over, k)
-		}
-		return prm.value(v)
-	}
-	var varying []perNode
-	perType := make([]map[string]float64, len(p.types))
-	for t := range perType {
-		perType[t] = map[string]float64{}
-	}
-	for _, prm := range params {
-		x := make([]float64, len(p.typeOf))
-		for k := range x {
-			x[k] = at(prm, k)
-		}
-		uniform := true
+	uniform := func(x []float64) bool {
 		for _, t := range p.types {
 			for k := t.lo; k < t.hi; k++ {
-				uniform = uniform && x[k] == x[t.lo]
+				if x[k] != x[t.lo] {
+					return false
+				}
 			}
 		}
-		if !uniform {
+		return true
+	}
+	var varying []perNode
+	perType := make([]map[string]any, len(p.types))
+	for t := range perType {
+		perType[t] = map[string]any{}
+	}
+	for _, prm := range p.model.params(e.opt.Target) {
+		switch {
+		case prm.elems != nil:
+			lists := make([][]float64, len(p.types))
+			for _, el := range prm.elems {
+				x := make([]float64, len(p.typeOf))
+				for k := range x {
+					x[k] = sv(el, k) * prm.scale
+				}
+				if !uniform(x) {
+					return nil, nil, fmt.Errorf("sonata: group %q: %s differs between neurons of one node type: %s's %s takes %s as one list per node type (give such neurons a subgroup each)",
+						p.name, el, targetName(e.opt.Target), p.model.dialect(e.opt.Target).model, prm.name)
+				}
+				for ti, t := range p.types {
+					if t.hi > t.lo {
+						lists[ti] = append(lists[ti], x[t.lo])
+					}
+				}
+			}
+			for ti := range p.types {
+				if lists[ti] != nil {
+					perType[ti][prm.name] = lists[ti]
+				}
+			}
+			continue
+		case prm.sv == "":
+			for ti := range p.types {
+				perType[ti][prm.name] = prm.def
+			}
+			continue
+		}
+		x := make([]float64, len(p.typeOf))
+		v := map[string]float64{}
+		for k := range x {
+			for _, name := range prm.variables() {
+				v[name] = sv(name, k)
+			}
+			x[k] = prm.value(v)
+		}
+		if !uniform(x) {
 			varying = append(varying, perNode{prm.name, x})
 			continue
 		}
@@ -150,7 +185,7 @@ func (e *exporter) values(p *population) ([]perNode, []map[string]float64) {
 			}
 		}
 	}
-	return varying, perType
+	return varying, perType, nil
 }
 
 // writeNodeTypes writes the node types CSV of pops and the JSON of each
@@ -169,11 +204,10 @@ func (e *exporter) writeNodeTypes(name string, pops []*population) error {
 			}
 			continue
 		}
-		_, perType := e.values(p)
 		for ti, t := range p.types {
 			js := t.name + ".json"
 			fmt.Fprintf(&b, "%d point_neuron %s %s %s\n", t.id, p.model.template(e.opt.Target), js, t.name)
-			if err := e.writeParams(p, perType[ti], js); err != nil {
+			if err := e.writeParams(p, p.perType[ti], js); err != nil {
 				return err
 			}
 		}
@@ -181,24 +215,28 @@ func (e *exporter) writeNodeTypes(name string, pops []*population) error {
 	return e.writeFile(filepath.Join(networkDir, name), []byte(b.String()))
 }
 
-// writeParams writes a neuron type's dynamics-params JSON: its uniform
-// values, in the order of the model's parameter table, and the
-// refractory period.
-func (e *exporter) writeParams(p *population, values map[string]float64, name string) error {
-	var b bytes.Buffer
-	b.WriteString("{\n")
-	tref := trefNEST
-	if e.opt.Target == PyNN {
-		tref = trefPyNN
+// writeParams writes a neuron type's dynamics-params JSON: the
+// refractory period, where the target's model has one, then its uniform
+// values in the order of the model's parameter table.
+func (e *exporter) writeParams(p *population, values map[string]any, name string) error {
+	var entries []string
+	d := p.model.dialect(e.opt.Target)
+	if d.tref != "" {
+		entries = append(entries, fmt.Sprintf("  %q: %s", d.tref, num(p.refractory)))
 	}
-	fmt.Fprintf(&b, "  %q: %s", tref, num(p.model.refractory))
-	for _, prm := range p.model.params(e.opt.Target) {
-		if v, ok := values[prm.name]; ok {
-			fmt.Fprintf(&b, ",\n  %q: %s", prm.name, num(v))
+	for _, prm := range d.params {
+		switch v := values[prm.name].(type) {
+		case float64:
+			entries = append(entries, fmt.Sprintf("  %q: %s", prm.name, num(v)))
+		case []float64:
+			var list []string
+			for _, x := range v {
+				list = append(list, num(x))
+			}
+			entries = append(entries, fmt.Sprintf("  %q: [%s]", prm.name, strings.Join(list, ", ")))
 		}
 	}
-	b.WriteString("\n}\n")
-	return e.writeFile(filepath.Join(neuronDir, name), b.Bytes())
+	return e.writeFile(filepath.Join(neuronDir, name), []byte("{\n"+strings.Join(entries, ",\n")+"\n}\n"))
 }
 
 // num formats x for JSON, exactly (the shortest text that reads back as x).
@@ -322,13 +360,17 @@ func (e *exporter) writeConfigs(nodes, edges []map[string]string, virtual []*pop
 	inputs := map[string]any{}
 	for _, p := range virtual {
 		inputs[p.name+"_spikes"] = map[string]string{
-			"input_type": "spikes", "module": "sonata", "input_file": "$BASE_DIR/" + inputSpikes, "node_set": p.name}
+			"input_type": "spikes", "module": "sonata", "input_file": "$INPUT_DIR/" + filepath.Base(inputSpikes), "node_set": p.name}
 	}
+	// $BASE_DIR appears only in other manifest entries: NEST's
+	// SonataNetwork resolves it to "." there, and to nothing usable in a
+	// value; relative paths are relative to the config's folder.
 	simulation := map[string]any{
-		"manifest":         map[string]string{"$BASE_DIR": "${configdir}", "$OUTPUT_DIR": "$BASE_DIR/output"},
+		"manifest": map[string]string{"$BASE_DIR": "${configdir}", "$OUTPUT_DIR": "$BASE_DIR/output",
+			"$INPUT_DIR": "$BASE_DIR/" + filepath.Dir(inputSpikes)},
 		"target_simulator": sim,
-		"network":          "$BASE_DIR/" + CircuitConfig,
-		"node_sets_file":   "$BASE_DIR/" + nodeSetsFile,
+		"network":          CircuitConfig,
+		"node_sets_file":   nodeSetsFile,
 		"run":              map[string]float64{"tstart": 0, "tstop": e.opt.Duration, "dt": e.desc.DT},
 		"inputs":           inputs,
 		"output":           map[string]string{"output_dir": "$OUTPUT_DIR", "spikes_file": "spikes.h5", "spikes_sort_order": "time"},
