@@ -13,7 +13,7 @@ export SPIKEVK_REQUIRE_GPU ?= 1
 # Likewise numpy, which the setup installs: the tests open the outputs with it.
 export SPIKEVK_REQUIRE_NUMPY ?= 1
 
-.PHONY: all setup build run test check bench gpu-check clean
+.PHONY: setup-sonata all setup build run test check bench gpu-check clean
 
 all: build
 
@@ -40,6 +40,12 @@ test: setup check
 	$(GO) test -count=1 -timeout 30m ./...
 	GOEXPERIMENT= $(GO) test -count=1 ./models/ir ./cpu
 	SPIKEVK_REQUIRE_DISPLAY=1 xvfb-run -a -s "-screen 0 1280x1024x24" $(GO) test -count=1 ./viz/window
+
+# setup-sonata: the optional packages of the SONATA runners (PyNN, NEURON,
+# Open MPI; scripts/setup-sonata.sh), with which make test also runs
+# sonata's TestPyNN end to end; CI installs them.
+setup-sonata:
+	@bash scripts/setup-sonata.sh
 
 # bench: the COBA table of spikevk bench (every backend, and Brian2's C++
 # standalone mode when python3-brian is installed), then the Go benchmarks.
