@@ -53,16 +53,16 @@ const delayStepsName = "spikevk_delay_steps"
 
 // population is a node population: a whole group of the network.
 type population struct {
-	group   int // in the plan
-	name    string
-	model   *neuronModel // nil: virtual
+	group int // in the plan
+	name  string
+	model *neuronModel // nil: virtual
 	// refractory is the group's refractory period in ms (the
 	// built-in's, or the one a file gave).
 	refractory float64
-	spikes  [][]uint32   // virtual: the steps each node spikes in
-	types   []nodeType
-	typeOf  []uint64 // node_type_id of each node
-	virtual bool
+	spikes     [][]uint32 // virtual: the steps each node spikes in
+	types      []nodeType
+	typeOf     []uint64 // node_type_id of each node
+	virtual    bool
 	// perNode are the target's variables that differ within a node
 	// type, perType the others' values by node type (see values).
 	perNode []perNode
@@ -269,7 +269,7 @@ type edges struct {
 	weight, delay   []float64
 	steps           []uint16 // delays in steps when some is 0 and they differ; else nil
 	uniformSteps    bool     // every delay is 0 steps: the attribute says so
-	receptor        string // excitatory or inhibitory
+	receptor        string   // excitatory or inhibitory
 	kind            synapseKind
 	template        string
 	dynamicsParams  string
