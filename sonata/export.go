@@ -67,7 +67,13 @@ type population struct {
 	// type, perType the others' values by node type (see values).
 	perNode []perNode
 	perType []map[string]any
+	// tauMinus is NEST's tau_minus of the neurons, the decay time of the
+	// postsynaptic trace of their STDP synapses; NaN without them.
+	tauMinus float64
 }
+
+// tauMinusName names it in NEST.
+const tauMinusName = "tau_minus"
 
 // nodeType is a contiguous run of a population's nodes (a named
 // subgroup, or the whole group) with one node_type_id.
@@ -155,7 +161,7 @@ const (
 // virtual nodes (Poisson groups, spike generators).
 func (e *exporter) populations() error {
 	for gi, g := range e.desc.Groups {
-		p := &population{group: gi, name: g.Name}
+		p := &population{group: gi, name: g.Name, tauMinus: math.NaN()}
 		switch {
 		case g.Model != nil && g.Model.Name == poissonInputModel:
 			return fmt.Errorf("sonata: group %q: a PoissonInput draws a count per target and step, which no SONATA input holds: use a PoissonGroup with synapses", g.Name)
@@ -273,6 +279,7 @@ type edges struct {
 	kind            synapseKind
 	template        string
 	dynamicsParams  string
+	params          []jsonEntry // of the edge type's JSON
 	synapseVariable string
 }
 
@@ -342,7 +349,13 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 		return nil, fmt.Errorf("its target %q is a Poisson group or spike generator, a virtual population in SONATA, which receives no synapses", post.name)
 	}
 	variable, w, err := static(p)
-	if err != nil {
+	rule, plastic := stdpOf(p)
+	switch {
+	case plastic && e.opt.Target == PyNN:
+		return nil, fmt.Errorf("%s: PyNN's import_from_sonata builds static synapses only (export it for NEST, whose stdp_synapse is this rule)", rule.Name)
+	case plastic:
+		variable, w = rule.Target, "w"
+	case err != nil:
 		return nil, err
 	}
 	m := post.model
@@ -369,7 +382,30 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 			return nil, err
 		}
 	}
-	scale := weightScale(e.opt.Target, ed.kind) * r.scale
+	wmax := 1.0 // NEST's STDP weights are w·Wmax, in [0, Wmax]
+	ed.template, ed.dynamicsParams = "static_synapse", p.Name+".json"
+	if e.opt.Target == PyNN {
+		ed.template = "pynn:StaticSynapse"
+	}
+	if plastic {
+		if ed.receptor != "excitatory" || ed.kind == voltage {
+			return nil, fmt.Errorf("%s onto %s: NEST's stdp_synapse takes positive conductance or current weights", rule.Name, variable)
+		}
+		var tm float64
+		if ed.params, tm, wmax, err = stdpParams(pp, rule); err != nil {
+			return nil, fmt.Errorf("%s: %w", rule.Name, err)
+		}
+		if !math.IsNaN(post.tauMinus) && post.tauMinus != tm {
+			return nil, fmt.Errorf("%s: taupost %g ms differs from %g ms of another projection onto %q: NEST keeps one tau_minus per neuron", rule.Name, tm, post.tauMinus, post.name)
+		}
+		post.tauMinus, ed.template = tm, "stdp_synapse"
+		for k := range ed.params {
+			if ed.params[k].name == "Wmax" {
+				ed.params[k].value *= r.scale // in NEST's weights (alpha synapses: the peak)
+			}
+		}
+	}
+	scale := weightScale(e.opt.Target, ed.kind) * r.scale * wmax
 	ed.src, ed.tgt = make([]uint64, 0, n), make([]uint64, n)
 	ed.weight, ed.delay = make([]float64, n), make([]float64, n)
 	zero, differ := 0, false
@@ -407,10 +443,6 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 		e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
 			"projection %q: %d synapses have no delay (spikevk delivers their spikes at the start of the next step); %s accepts one step at least, so edges.h5 gives them %g ms and %s keeps spikevk's 0 for a round trip",
 			p.Name, zero, targetName(e.opt.Target), e.desc.DT, delayStepsName))
-	}
-	ed.template, ed.dynamicsParams = "static_synapse", p.Name+".json"
-	if e.opt.Target == PyNN {
-		ed.template = "pynn:StaticSynapse"
 	}
 	return ed, nil
 }

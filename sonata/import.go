@@ -120,6 +120,9 @@ type imported struct {
 	group  *spikevk.Group
 	model  *neuronModel // nil: virtual
 	target Target
+	// tauMinus is the neurons' NEST tau_minus in ms, the decay time of
+	// the postsynaptic trace of their STDP synapses.
+	tauMinus float64
 }
 
 // nameRe is what spikevk accepts as a group or projection name.
@@ -229,7 +232,7 @@ func (b *importer) population(r *h5r, name string, types map[int64]map[string]st
 			return err
 		}
 		p.group = b.net.SpikeGenerator(name, n, idx, times)
-	} else if p.group, err = b.neurons(r, name, n, typeIDs, types, base+"/"+group, groupIndex, m, target); err != nil {
+	} else if p.group, p.tauMinus, err = b.neurons(r, name, n, typeIDs, types, base+"/"+group, groupIndex, m, target); err != nil {
 		return err
 	}
 	b.pops[name] = p
@@ -241,7 +244,7 @@ func (b *importer) population(r *h5r, name string, types map[int64]map[string]st
 // neurons builds a group of point neurons: each variable from its node
 // type's JSON, or its per-node dataset, or the target's default.
 func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types map[int64]map[string]string,
-	group string, groupIndex []int64, m *neuronModel, target Target) (*spikevk.Group, error) {
+	group string, groupIndex []int64, m *neuronModel, target Target) (*spikevk.Group, float64, error) {
 	dir := b.circuit.file(stringOr(b.circuit.section("components")["point_neuron_models_dir"], "."))
 	typeParams := map[int64]map[string]any{}
 	for _, id := range typeIDs {
@@ -252,12 +255,23 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 		if js := types[id]["dynamics_params"]; js != "" && js != "NULL" {
 			p, err := readParams(filepath.Join(dir, js))
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			typeParams[id] = p
 		}
 	}
 	d := m.dialect(target)
+	tauMinus := math.NaN()
+	for id, p := range typeParams {
+		v, ok := p[tauMinusName].(float64)
+		if !ok {
+			v = 20 // NEST's default
+		}
+		if !math.IsNaN(tauMinus) && v != tauMinus {
+			return nil, 0, fmt.Errorf("node type %d: %s %g ms differs from another type's %g ms: spikevk gives one STDP rule per projection", id, tauMinusName, v, tauMinus)
+		}
+		tauMinus = v
+	}
 	refractory := m.refractory
 	if d.tref != "" {
 		refractory = math.NaN()
@@ -267,7 +281,7 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 				v = d.trefDefault
 			}
 			if !math.IsNaN(refractory) && v != refractory {
-				return nil, fmt.Errorf("node type %d: %s %g ms differs from another type's %g ms: spikevk's %s has one refractory period per group", id, d.tref, v, refractory, m.builtin)
+				return nil, 0, fmt.Errorf("node type %d: %s %g ms differs from another type's %g ms: spikevk's %s has one refractory period per group", id, d.tref, v, refractory, m.builtin)
 			}
 			refractory = v
 		}
@@ -279,16 +293,16 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 			continue
 		}
 		if prm.elems != nil || prm.sv == "" {
-			return nil, fmt.Errorf("%s: spikevk reads %s once per node type (in its JSON)", path, prm.name)
+			return nil, 0, fmt.Errorf("%s: spikevk reads %s once per node type (in its JSON)", path, prm.name)
 		}
 		x, _, err := r.numbers(path)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		v := make([]float64, n)
 		for k, gi := range groupIndex {
 			if gi < 0 || gi >= int64(len(x)) {
-				return nil, fmt.Errorf("node %d: node_group_index %d outside %s (%d values)", k, gi, path, len(x))
+				return nil, 0, fmt.Errorf("node %d: node_group_index %d outside %s (%d values)", k, gi, path, len(x))
 			}
 			v[k] = x[gi]
 		}
@@ -323,7 +337,7 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 				for k := range x {
 					list, err := listValue(typeParams[typeIDs[k]][prm.name], prm, typeIDs[k])
 					if err != nil {
-						return nil, err
+						return nil, 0, err
 					}
 					if list == nil {
 						continue
@@ -342,10 +356,10 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 			for k := range n {
 				v, err := value(prm, k)
 				if err != nil {
-					return nil, err
+					return nil, 0, err
 				}
 				if v != prm.def {
-					return nil, fmt.Errorf("node type %d: %s %g: spikevk's %s has %g", typeIDs[k], prm.name, v, m.builtin, prm.def)
+					return nil, 0, fmt.Errorf("node type %d: %s %g: spikevk's %s has %g", typeIDs[k], prm.name, v, m.builtin, prm.def)
 				}
 			}
 		case prm.from == nil:
@@ -353,7 +367,7 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 			for k := range x {
 				v, err := value(prm, k)
 				if err != nil {
-					return nil, err
+					return nil, 0, err
 				}
 				x[k] = v / prm.scale
 			}
@@ -369,7 +383,7 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 		for k := range x {
 			v, err := value(prm, k)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			for u, name := range prm.uses {
 				uses[u] = sv[name][k]
@@ -380,17 +394,17 @@ func (b *importer) neurons(r *h5r, name string, n int, typeIDs []int64, types ma
 	}
 	model, err := modelFor(m, refractory)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	g := b.net.Group(name, n, model)
 	for _, x := range order {
 		u, err := unitOf(m.builtin, x)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		g.SetArray(x, sv[x], u)
 	}
-	return g, nil
+	return g, tauMinus, nil
 }
 
 // listValue is the list a node type's JSON gives for prm, nil when it

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 
 	"github.com/spikevk/spikevk"
 )
@@ -92,13 +93,25 @@ func (b *importer) edgePopulation(r *h5r, name string, types map[int64]map[strin
 	}
 	dt := b.net.DT()
 	byReceptor := map[string][]synapse{}
+	var rule *stdpRule
 	for k := range n {
 		t := types[typeIDs[k]]
 		if t == nil {
 			return fmt.Errorf("edge %d: edge_type_id %d is not in the edge types file", k, typeIDs[k])
 		}
-		if tm := t["model_template"]; tm != "static_synapse" && tm != "pynn:StaticSynapse" {
-			return fmt.Errorf("edge type %d: model_template %q: spikevk runs static synapses (static_synapse, pynn:StaticSynapse)", typeIDs[k], tm)
+		switch tm := t["model_template"]; {
+		case tm == "stdp_synapse" && post.target == NEST:
+			if rule == nil {
+				if rule, err = b.stdpRule(t); err != nil {
+					return fmt.Errorf("edge type %d: %w", typeIDs[k], err)
+				}
+				rule.typeID = typeIDs[k]
+			}
+		case tm != "static_synapse" && tm != "pynn:StaticSynapse":
+			return fmt.Errorf("edge type %d: model_template %q: spikevk runs static synapses (static_synapse, pynn:StaticSynapse) and NEST's stdp_synapse", typeIDs[k], tm)
+		}
+		if rule != nil && typeIDs[k] != rule.typeID {
+			return fmt.Errorf("edge types %d and %d: spikevk reads an edge population with stdp_synapse edges as one projection, of one edge type", rule.typeID, typeIDs[k])
 		}
 		w := weights[k]
 		receptor := "excitatory"
@@ -127,6 +140,12 @@ func (b *importer) edgePopulation(r *h5r, name string, types map[int64]map[strin
 		pname := name
 		if len(byReceptor) > 1 {
 			pname = name + "_" + receptor[:3]
+		}
+		if rule != nil {
+			if err := b.projectSTDP(pname, b.pops[src.pop].group, post, receptor, syns, rule); err != nil {
+				return err
+			}
+			continue
 		}
 		b.project(pname, b.pops[src.pop].group, post, receptor, syns)
 	}
@@ -256,6 +275,72 @@ func (b *importer) delaySteps(r *h5r, base string, delays []float64) ([]int, err
 		}
 	}
 	return steps, nil
+}
+
+// stdpRule is an edge type of NEST's stdp_synapse as spikevk's STDP.
+type stdpRule struct {
+	typeID int64
+	name   string // stdp_song2000 or stdp_multiplicative
+	params map[string]any
+}
+
+// stdpRule reads the stdp_synapse parameters of edge type t: mu_plus and
+// mu_minus both 0 are stdp_song2000, both 1 stdp_multiplicative (see
+// stdpMu); NEST's defaults fill what the JSON leaves out.
+func (b *importer) stdpRule(t map[string]string) (*stdpRule, error) {
+	r := &stdpRule{params: map[string]any{"tau_plus": 20.0, "lambda": 0.01, "alpha": 1.0, "mu_plus": 1.0, "mu_minus": 1.0, "Wmax": 100.0}}
+	if js := t["dynamics_params"]; js != "" && js != "NULL" {
+		dir := b.circuit.file(stringOr(b.circuit.section("components")["synaptic_models_dir"], "."))
+		p, err := readParams(filepath.Join(dir, js))
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range p {
+			if _, ok := r.params[k]; !ok && k != "weight" && k != "delay" {
+				return nil, fmt.Errorf("stdp_synapse parameter %s: spikevk's STDP has tau_plus, lambda, alpha, mu_plus, mu_minus and Wmax", k)
+			}
+			r.params[k] = v
+		}
+	}
+	for name, mu := range stdpMu {
+		if r.params["mu_plus"] == mu && r.params["mu_minus"] == mu {
+			r.name = name
+		}
+	}
+	if r.name == "" {
+		return nil, fmt.Errorf("stdp_synapse with mu_plus %v and mu_minus %v: spikevk has them both 0 (stdp_song2000) or both 1 (stdp_multiplicative)", r.params["mu_plus"], r.params["mu_minus"])
+	}
+	for k, v := range r.params {
+		if _, ok := v.(float64); !ok {
+			return nil, fmt.Errorf("stdp_synapse parameter %s is not a number", k)
+		}
+	}
+	return r, nil
+}
+
+// projectSTDP adds the plastic projection of syns onto the receptor of
+// post: w = NEST's weight/Wmax, taupost the neurons' tau_minus.
+func (b *importer) projectSTDP(name string, pre *spikevk.Group, post *imported, receptor string, syns []synapse, r *stdpRule) error {
+	rc := post.model.receptorNamed(receptor)
+	if receptor != "excitatory" || post.model.synapses == voltage {
+		return fmt.Errorf("stdp_synapse onto %s: spikevk's STDP takes positive conductance or current weights", rc.sv)
+	}
+	v := func(k string) float64 { return r.params[k].(float64) }
+	wmax := v("Wmax") / rc.scale
+	i, j := make([]int, len(syns)), make([]int, len(syns))
+	w, d := make([]float64, len(syns)), make([]float64, len(syns))
+	for k, s := range syns {
+		i[k], j[k], w[k] = s.i, s.j, s.w/wmax
+		d[k] = float64(s.steps) * b.net.DT()
+	}
+	_, u := weightUnit(post.model.synapses)
+	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	p := b.net.Connect(name, pre, post.group, spikevk.BuiltinSynapses(r.name).Target(rc.sv), spikevk.Pairs(i, j))
+	p.SetArray("w", w, "1")
+	p.Set("w_max", num(wmax)+"*"+u).Set("taupre", num(v("tau_plus"))+"*ms").Set("taupost", num(post.tauMinus)+"*ms").
+		Set("Apre", num(v("lambda"))).Set("Apost", num(-v("alpha")*v("lambda")))
+	p.SetDelayArray(d, "ms")
+	return nil
 }
 
 // project adds the projection of syns onto the receptor of post.

@@ -323,3 +323,73 @@ func TestNESTManifest(t *testing.T) {
 		walk("", conf)
 	}
 }
+
+// TestSTDPRoundTrip exports the built-in pair STDP rules for NEST
+// (stdp_synapse), opens the export and wants the spikes and the final
+// weights of the original; PyNN's import builds static synapses only.
+func TestSTDPRoundTrip(t *testing.T) {
+	build := func() (*spikevk.Network, []*spikevk.Projection) {
+		net := spikevk.New(spikevk.Config{Backend: "cpu", Seed: 5})
+		in := net.PoissonGroup("drive", 200, "15*Hz")
+		a := net.Group("A", 30, spikevk.Builtin("lif_coba_exp"))
+		b := net.Group("B", 30, spikevk.Builtin("hh_traub"))
+		add := net.Connect("add", in, a, spikevk.BuiltinSynapses("stdp_song2000"), spikevk.FixedProbability(0.3)).
+			Set("w_max", "4*nS").Set("Apre", "0.02")
+		mul := net.Connect("mul", in, b, spikevk.BuiltinSynapses("stdp_multiplicative").Target("g_e"), spikevk.FixedProbability(0.3)).
+			Set("w_max", "8*nS").Set("taupost", "30*ms").Set("w", "0.5")
+		return net, []*spikevk.Projection{add, mul}
+	}
+	net, _ := build()
+	dir := t.TempDir()
+	if _, err := Export(net, dir, Options{Target: NEST, Duration: 500}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, synapseDir, "mul.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var params map[string]float64
+	if err := json.Unmarshal(raw, &params); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"tau_plus": 20, "lambda": 0.01, "alpha": 1.05, "mu_plus": 1, "mu_minus": 1, "Wmax": 8}
+	for k, v := range want {
+		if math.Abs(params[k]-v) > 1e-6*v { // float32: Apost = -1.05*Apre is -0.010499999 in spikevk
+			t.Errorf("mul.json: %s = %v, want %v", k, params[k], v)
+		}
+	}
+	if raw, err := os.ReadFile(filepath.Join(dir, neuronDir, "B.json")); err != nil || !strings.Contains(string(raw), `"tau_minus": 30.0`) {
+		t.Errorf("B.json lacks tau_minus 30 (taupost): %s %v", raw, err)
+	}
+	sim, err := Open(filepath.Join(dir, CircuitConfig), spikevk.Config{Backend: "cpu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, projs := build()
+	wantSpikes, gotSpikes := spikes(t, orig, 500), spikes(t, sim.Network, 500)
+	for _, g := range []string{"A", "B"} {
+		if len(wantSpikes[g]) == 0 || !slices.Equal(gotSpikes[g], wantSpikes[g]) {
+			t.Errorf("group %s: %d spikes after the round trip, %d before", g, len(gotSpikes[g]), len(wantSpikes[g]))
+		}
+	}
+	for _, p := range projs {
+		w0, err := p.Get("w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := sim.ProjectionByName(p.Name())
+		if q == nil {
+			t.Fatalf("the import has no projection %s", p.Name())
+		}
+		w1, err := q.Get("w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(w0, w1) {
+			t.Errorf("%s: final weights differ after the round trip", p.Name())
+		}
+	}
+	if _, err := Export(net, t.TempDir(), Options{Target: PyNN, Duration: 10}); err == nil || !strings.Contains(err.Error(), "static synapses only") {
+		t.Errorf("PyNN export: %v, want an error saying its import builds static synapses only", err)
+	}
+}

@@ -141,8 +141,16 @@ func TestRefused(t *testing.T) {
 		}, []string{`projection "gap"`, "gap junctions"}},
 		{"plasticity", func(net *spikevk.Network) {
 			p := net.Group("P", 10, spikevk.Builtin("lif_coba_exp"))
-			net.Connect("stdp", p, p, spikevk.BuiltinSynapses("stdp_song2000"), spikevk.FixedProbability(0.5))
+			net.Connect("stdp", p, p, spikevk.Synapses{Model: "w : siemens", OnPre: "g_e_post += w", OnPost: "w += 0.1*nS"}, spikevk.FixedProbability(0.5))
 		}, []string{`projection "stdp"`, "on_post", "plasticity"}},
+		{"STDP with a trace above 0", func(net *spikevk.Network) {
+			p := net.Group("P", 10, spikevk.Builtin("lif_coba_exp"))
+			net.Connect("stdp", p, p, spikevk.BuiltinSynapses("stdp_song2000"), spikevk.FixedProbability(0.5)).Set("apre", "0.1")
+		}, []string{`projection "stdp"`, "stdp_song2000", "apre starts above 0"}},
+		{"STDP rule per synapse", func(net *spikevk.Network) {
+			p := net.Group("P", 10, spikevk.Builtin("lif_coba_exp"))
+			net.Connect("stdp", p, p, spikevk.BuiltinSynapses("stdp_song2000"), spikevk.FixedProbability(0.5)).Set("taupre", "(10 + 10*rand())*ms")
+		}, []string{`projection "stdp"`, "taupre differs between synapses"}},
 		{"other variable", func(net *spikevk.Network) {
 			p := net.Group("P", 10, spikevk.Builtin("lif_coba_exp"))
 			net.Connect("tov", p, p, spikevk.Synapses{Model: "w : volt", OnPre: "v_post += w"}, spikevk.FixedProbability(0.5))

@@ -3,6 +3,7 @@ package sonata
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -118,8 +119,7 @@ func (e *exporter) values(p *population) ([]perNode, []map[string]any, error) {
 		if len(a) == 0 {
 			return 0
 		}
-		x, _ := strconv.ParseFloat(strconv.FormatFloat(float64(a[min(k, len(a)-1)]), 'g', -1, 32), 64)
-		return x
+		return decimal(a[min(k, len(a)-1)])
 	}
 	uniform := func(x []float64) bool {
 		for _, t := range p.types {
@@ -224,6 +224,9 @@ func (e *exporter) writeParams(p *population, values map[string]any, name string
 	if d.tref != "" {
 		entries = append(entries, fmt.Sprintf("  %q: %s", d.tref, num(p.refractory)))
 	}
+	if !math.IsNaN(p.tauMinus) {
+		entries = append(entries, fmt.Sprintf("  %q: %s", tauMinusName, num(p.tauMinus)))
+	}
 	for _, prm := range d.params {
 		switch v := values[prm.name].(type) {
 		case float64:
@@ -237,6 +240,12 @@ func (e *exporter) writeParams(p *population, values map[string]any, name string
 		}
 	}
 	return e.writeFile(filepath.Join(neuronDir, name), []byte("{\n"+strings.Join(entries, ",\n")+"\n}\n"))
+}
+
+// decimal is x as the shortest decimal that reads back as x.
+func decimal(x float32) float64 {
+	d, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+	return d
 }
 
 // num formats x for JSON, exactly (the shortest text that reads back as x).
@@ -312,7 +321,15 @@ func (e *exporter) writeEdges(es []*edges) error {
 		} else {
 			fmt.Fprintf(&b, "%d %s %s\n", ed.typeID, ed.template, ed.dynamicsParams)
 		}
-		if err := e.writeFile(filepath.Join(synapseDir, ed.dynamicsParams), []byte("{}\n")); err != nil {
+		var entries []string
+		for _, p := range ed.params {
+			entries = append(entries, fmt.Sprintf("  %q: %s", p.name, num(p.value)))
+		}
+		js := "{}\n"
+		if entries != nil {
+			js = "{\n" + strings.Join(entries, ",\n") + "\n}\n"
+		}
+		if err := e.writeFile(filepath.Join(synapseDir, ed.dynamicsParams), []byte(js)); err != nil {
 			return err
 		}
 	}
