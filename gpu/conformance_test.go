@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/spikevk/spikevk/cpu"
+	"github.com/spikevk/spikevk/gpu"
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/internal/backendtest"
 )
@@ -17,6 +18,20 @@ func TestConformance(t *testing.T) {
 // into by 32-bit atomics and a carry, as on a device without 64-bit ones.
 func TestConformanceRing32(t *testing.T) {
 	backendtest.Run(t, func(t *testing.T) host.Backend { return newBackend(t).ForceRing32() })
+}
+
+// TestConformanceCooperative runs the conformance suite with every row
+// walked by a work group (RowWalkCooperative), which the automatic choice
+// takes on GPUs only.
+func TestConformanceCooperative(t *testing.T) {
+	backendtest.Run(t, func(t *testing.T) host.Backend { return newBackend(t).ForceRowWalk(gpu.RowWalkCooperative) })
+}
+
+// TestNetworkCooperative compares the random COBA network of TestNetwork
+// with the CPU reference, bit for bit, its rows walked cooperatively.
+func TestNetworkCooperative(t *testing.T) {
+	plan := func() *host.Plan { return backendtest.Network(t, 400, 40, 7) }
+	backendtest.Equal(t, cpu.New(cpu.Options{}), newBackend(t).ForceRowWalk(gpu.RowWalkCooperative), plan, 600)
 }
 
 // TestNetworkRing32 compares the random COBA network of TestNetwork with

@@ -68,7 +68,34 @@ type Options struct {
 	// buffer atomics, as it must where it has none; the results are the
 	// same bit for bit.
 	Ring32 bool
+	// RowWalk says how scatter kernels walk the rows of spiking neurons;
+	// the default, RowWalkAuto, picks per projection.
+	RowWalk RowWalk
 }
+
+// RowWalk is how a projection's scatter kernel walks the synapse rows of
+// the neurons that spiked. The walks give the same results bit for bit:
+// each synapse is visited by one thread, and the ring additions are
+// fixed-point atomics, exact in any order.
+type RowWalk int
+
+const (
+	// RowWalkAuto walks cooperatively on a GPU where a projection's rows
+	// hold cooperativeRow synapses or more on average, else serially. A
+	// CPU device (lavapipe) walks serially: there a work group per
+	// neuron costs more than it saves.
+	RowWalkAuto RowWalk = iota
+	// RowWalkSerial gives each spike one thread, which walks its row.
+	RowWalkSerial
+	// RowWalkCooperative gives each spike a work group, whose threads
+	// stride over its row (neighbouring threads read neighbouring
+	// targets: coalesced), as GeNN's PreSpan and NEST GPU spread a row.
+	RowWalkCooperative
+)
+
+// cooperativeRow is the mean row length from which RowWalkAuto walks a
+// projection cooperatively: half a work group of threads has work.
+const cooperativeRow = localSize / 2
 
 // Backend runs a host.Plan on a Vulkan device. It implements host.Backend.
 // Its methods must not be called concurrently.
@@ -83,7 +110,8 @@ type Backend struct {
 	kernels map[string]*vk.Kernel // by source
 	closers []func()
 	// ring32: the rings are added into with 32-bit atomics (Options.Ring32).
-	ring32 bool
+	ring32  bool
+	rowWalk RowWalk
 
 	capacity uint32       // steps per batch
 	full     *vk.Sequence // a batch of capacity steps
@@ -140,6 +168,7 @@ func New(opts Options) (*Backend, error) {
 	b := NewOn(c)
 	b.owns = true
 	b.ring32 = b.ring32 || opts.Ring32
+	b.rowWalk = opts.RowWalk
 	return b, nil
 }
 
@@ -151,6 +180,27 @@ func NewOn(c *vk.Context) *Backend {
 // Ring32 reports whether the delay rings are added into with 32-bit
 // atomics (Options.Ring32, or a device without 64-bit buffer atomics).
 func (b *Backend) Ring32() bool { return b.ring32 }
+
+// ForceRowWalk makes a backend of NewOn, before its Load, walk rows as w
+// (Options.RowWalk), and returns it.
+func (b *Backend) ForceRowWalk(w RowWalk) *Backend {
+	b.rowWalk = w
+	return b
+}
+
+// cooperative reports whether projection pp, of a presynaptic group of n
+// neurons, walks its rows cooperatively: a work group per neuron must
+// fit the device's maxComputeWorkGroupCount[0].
+func (b *Backend) cooperative(pp *host.ProjectionPlan, n int) bool {
+	fits := n <= int(b.ctx.Info().MaxComputeWorkGroupCount[0])
+	switch b.rowWalk {
+	case RowWalkSerial:
+		return false
+	case RowWalkCooperative:
+		return fits || n == 0
+	}
+	return fits && n > 0 && b.ctx.Info().Type != vk.CPU && len(pp.Target) >= cooperativeRow*n
+}
 
 // ForceRing32 makes a backend of NewOn, before its Load, add into the
 // rings with 32-bit atomics as Options.Ring32 does, and returns it.
@@ -488,11 +538,16 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	for j := range pre.plan.N {
 		longest = max(longest, int(pp.RowPtr[j+1]-pp.RowPtr[j]))
 	}
-	blocks := max(1, (longest+rowBlock-1)/rowBlock)
-	if dp.groups, err = b.checkGroups(owner, pre.plan.N, blocks); err != nil {
+	coop := b.cooperative(pp, pre.plan.N)
+	block, threads := rowBlock, pre.plan.N
+	if coop {
+		block, threads = rowBlock*localSize, pre.plan.N*localSize
+	}
+	blocks := max(1, (longest+block-1)/block)
+	if dp.groups, err = b.checkGroups(owner, threads, blocks); err != nil {
 		return nil, err
 	}
-	src, l, err := scatterSource(b.plan, pp, a, pre.arrays, post.arrays, b.ring32)
+	src, l, err := scatterSource(b.plan, pp, a, pre.arrays, post.arrays, b.ring32, coop)
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}

@@ -65,3 +65,38 @@ func TestCheckHeap(t *testing.T) {
 		t.Errorf("an unknown heap size: %v", err)
 	}
 }
+
+// TestRowWalkKernels: a cooperative scatter kernel takes a spike per work
+// group and strides by the work group's size; RowWalkAuto walks serially
+// on a CPU device, and cooperatively elsewhere where rows are long.
+func TestRowWalkKernels(t *testing.T) {
+	c := gputest.Context(t, vk.Options{})
+	scatter := func(w RowWalk) string {
+		b := NewOn(c).ForceRowWalk(w)
+		defer b.Close()
+		if err := b.Load(backendtest.Network(t, 100, 40, 3)); err != nil {
+			t.Fatal(err)
+		}
+		var all strings.Builder
+		for src := range b.kernels {
+			if strings.Contains(src, "rowptr[j]") {
+				all.WriteString(src)
+			}
+		}
+		return all.String()
+	}
+	coop, serial := "uint n = gl_WorkGroupID.x;", "uint n = gl_GlobalInvocationID.x;"
+	if src := scatter(RowWalkCooperative); !strings.Contains(src, coop) || !strings.Contains(src, "k += 64u") || strings.Contains(src, serial) {
+		t.Error("RowWalkCooperative: the scatter kernels do not take a spike per work group and stride by 64")
+	}
+	if src := scatter(RowWalkSerial); !strings.Contains(src, serial) || strings.Contains(src, coop) {
+		t.Error("RowWalkSerial: the scatter kernels do not take a spike per thread")
+	}
+	auto := scatter(RowWalkAuto)
+	if c.Info().Type == vk.CPU && strings.Contains(auto, coop) {
+		t.Errorf("RowWalkAuto walks cooperatively on %s, a CPU device", c.Info().Name)
+	}
+	if c.Info().Type != vk.CPU && !strings.Contains(auto, coop) {
+		t.Errorf("RowWalkAuto walks rows of 40 synapses serially on %s, a GPU", c.Info().Name)
+	}
+}

@@ -417,8 +417,10 @@ var scatterBindings = layout{
 // scatterSource is the kernel of step 2 of host.Plan for projection pp:
 // thread (n, b) walks block b of the CSR row of spike n of the Pre group,
 // runs OnPre for each synapse and adds its effects to the Post group's
-// ring. It returns the source and the buffers it binds.
-func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays, ring32 bool) (string, layout, error) {
+// ring. With coop, work group (n, b) does, each of its threads taking
+// every localSize-th synapse of a block localSize times as long. It
+// returns the source and the buffers it binds.
+func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays, ring32, coop bool) (string, layout, error) {
 	prog := pp.OnPre
 	postGroup := p.Groups[pp.Post]
 	same := pp.Pre == pp.Post
@@ -480,10 +482,14 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 		fmt.Fprintf(&b, header, "#extension GL_EXT_shader_atomic_int64 : require")
 		l.declare(&b)
 	}
+	spike, lane, stride, block := "gl_GlobalInvocationID.x", "0u", "1u", rowBlock
+	if coop {
+		spike, lane, stride, block = "gl_WorkGroupID.x", "gl_LocalInvocationID.x", fmt.Sprintf("%du", localSize), rowBlock*localSize
+	}
 	fmt.Fprintf(&b, `void main() {
 	const uint NPOST = %du;
 	const uint RING = %du;
-	uint n = gl_GlobalInvocationID.x;
+	uint n = %s;
 	uint step = clock_base + pc.row;
 	if (n >= count[step & 1u]) {
 		return;
@@ -496,13 +502,13 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 	}
 	uint end = last - first > %du ? first + %du : last;
 	uint slot0 = step %% RING;
-	for (uint k = first; k < end; k++) {
+	for (uint k = first + %s; k < end; k += %s) {
 		uint tgt = target[k];
 		uint d = %s;
 		uint slot = (slot0 + 1u + d) %% RING;
 		precise float t_now = float(step + d) * %s;
 		float %s;
-`, postGroup.N, postGroup.Ring, rowBlock, rowBlock, rowBlock, delay, floatLiteral(float32(p.DT)), sink)
+`, postGroup.N, postGroup.Ring, spike, block, block, block, lane, stride, delay, floatLiteral(float32(p.DT)), sink)
 	fmt.Fprintf(&b, "%s%s%s\t}\n}\n", decls.String(), indent(body, "\t\t"), effects.String())
 	return b.String(), l, nil
 }
