@@ -59,7 +59,8 @@ type neuronModel struct {
 
 // dialect is a model in one target.
 type dialect struct {
-	model string // the target's model name; "" when it has none
+	model string // the target's model name; "" when it has none, for the reason none
+	none  string
 	// params name each variable in the target, in the order of the
 	// dynamics-params JSON.
 	params []param
@@ -269,6 +270,8 @@ func gif(builtin string, kind synapseKind, exc, inh string) neuronModel {
 		builtin: builtin, synapses: kind, refractory: 4,
 		receptors: []receptor{{exc, "excitatory", 1}, {inh, "inhibitory", 1}},
 		nest:      dialect{model: builtin, tref: "t_ref", trefDefault: 4, zero: zero, params: params},
+		pynn: dialect{none: "PyNN's GIF_cond_exp has three stc and sfa elements, given as arrays that import_from_sonata " +
+			"reads as one value per neuron; export it for NEST"},
 	}
 }
 
@@ -353,7 +356,7 @@ func modelOf(f *models.File, t Target) (*neuronModel, error) {
 			return nil, fmt.Errorf("model %q differs from the built-in one of that name: changed equations have no NEST or PyNN counterpart (port them with NESTML or NMODL)", f.Name)
 		}
 		if m.dialect(t).model == "" {
-			return nil, fmt.Errorf("model %q has no %s counterpart (%s)", f.Name, targetName(t), m.missing(t))
+			return nil, fmt.Errorf("model %q has no %s counterpart (%s)", f.Name, targetName(t), m.dialect(t).none)
 		}
 		return m, nil
 	}
@@ -369,14 +372,6 @@ func modelOf(f *models.File, t Target) (*neuronModel, error) {
 	}
 	return nil, fmt.Errorf("%s has no %s built-in counterpart: the models that travel are %s (port others with NESTML or NMODL)",
 		what, targetName(t), strings.Join(names, ", "))
-}
-
-// missing says why m has no model in t.
-func (m *neuronModel) missing(t Target) string {
-	if t == PyNN && strings.HasPrefix(m.builtin, "gif") {
-		return "PyNN's GIF_cond_exp has three stc and sfa elements, given as arrays that import_from_sonata reads as one value per neuron; export it for NEST"
-	}
-	return "export it for the other target"
 }
 
 // modelByTemplate finds the mapping of a model_template such as
