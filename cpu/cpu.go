@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/internal/philox"
@@ -37,6 +35,7 @@ type Backend struct {
 	projs   []*projection
 	stats   host.Stats
 	batch   *host.Batch // the batch being run
+	team    *team       // the goroutines of the batch being run
 }
 
 // New returns a backend with no plan loaded.
@@ -133,8 +132,11 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 		batch.Samples[r] = make([]float32, rp.Len(first, steps))
 	}
 	batch.Faults = make([]*host.StateError, len(b.groups))
-	b.batch = batch
-	defer func() { b.batch = nil }()
+	b.batch, b.team = batch, newTeam(b.workers)
+	defer func() {
+		b.team.stop()
+		b.batch, b.team = nil, nil
+	}()
 	for s := range steps {
 		if err := b.step(first+s, batch, int(s)); err != nil {
 			return nil, err
@@ -229,32 +231,4 @@ func (b *Backend) ready() error {
 		return errors.New("cpu: no plan loaded")
 	}
 	return nil
-}
-
-// parallel runs task(w, c) for every c in [0, n) on min(n, workers)
-// goroutines, w numbering the goroutine; with one task or one worker it
-// runs them in this goroutine.
-func parallel(n, workers int, task func(w, c int)) {
-	if n <= 1 || workers == 1 {
-		for c := range n {
-			task(0, c)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range min(n, workers) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= n {
-					return
-				}
-				task(w, c)
-			}
-		}()
-	}
-	wg.Wait()
 }

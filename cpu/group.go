@@ -268,7 +268,7 @@ func (g *group) bytes() int64 {
 // faulty value after the step, or nil.
 func (g *group) step(b *Backend, s uint32, tm float32, rec []uint32) (*host.StateError, error) {
 	slot := int(s%uint32(g.ringLen)) * g.n
-	parallel(len(g.counts), len(g.work), func(w, c int) {
+	b.team.do(len(g.counts), len(g.work), func(w, c int) {
 		g.block(g.work[w], c, slot, s, tm, b, rec)
 	})
 	g.spikes = g.spikes[:0]
@@ -290,11 +290,7 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 	n := hi - lo
 	g.counts[c] = 0
 	for _, r := range g.rings {
-		x, acc := r.x[lo:hi], r.slots[slot+lo:slot+hi]
-		for i, a := range acc {
-			x[i] = host.AddFixed(x[i], a)
-			acc[i] = 0
-		}
+		deliver(r.x[lo:hi], r.slots[slot+lo:slot+hi])
 	}
 	for _, r := range g.records {
 		r.sample(b.batch, s, lo, hi, false)
@@ -350,4 +346,13 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 		}
 	}
 	g.counts[c] = m
+}
+
+// deliverLoop adds the ring slots acc to x, host.AddFixed, and clears them.
+func deliverLoop(x []float32, acc []int64) {
+	x = x[:len(acc)]
+	for i, a := range acc {
+		x[i] = host.AddFixed(x[i], a)
+		acc[i] = 0
+	}
 }

@@ -323,7 +323,7 @@ func (pw *pathway) run(p *projection, b *Backend, s uint32) error {
 	}
 	total := pw.events[len(spikes)]
 	n := chunks(total, len(pw.work))
-	parallel(n, len(pw.work), func(w, c int) {
+	b.team.do(n, len(pw.work), func(w, c int) {
 		pw.work[w].run(p, pw, b, s, total*c/n, total*(c+1)/n, n > 1)
 	})
 	for _, w := range pw.work {

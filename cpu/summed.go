@@ -111,7 +111,7 @@ func (p *projection) sum(b *Backend, s uint32) error {
 		return nil
 	}
 	blocks := (len(p.target) + synBlock - 1) / synBlock
-	parallel(blocks, len(st.work), func(w, c int) {
+	b.team.do(blocks, len(st.work), func(w, c int) {
 		st.work[w].step(p, b, s, c*synBlock, min(len(p.target), (c+1)*synBlock))
 	})
 	for _, w := range st.work {
@@ -120,7 +120,7 @@ func (p *projection) sum(b *Backend, s uint32) error {
 		}
 	}
 	for _, sm := range st.sums {
-		parallel((len(sm.x)+blockLen-1)/blockLen, b.workers, func(_, c int) {
+		b.team.do((len(sm.x)+blockLen-1)/blockLen, b.workers, func(_, c int) {
 			for i := c * blockLen; i < min(len(sm.x), (c+1)*blockLen); i++ {
 				acc := float32(0)
 				for e := sm.ptr[i]; e < sm.ptr[i+1]; e++ {

@@ -11,7 +11,7 @@ import (
 // blockLen is the number of elements an Evaluator processes per pass over
 // the instructions: long enough for tight loops, short enough for the
 // registers to stay in cache.
-const blockLen = 256
+const blockLen = 512
 
 // blockPad is the gap between the slots of an Evaluator, in elements.
 const blockPad = 16
@@ -34,12 +34,26 @@ type block = [blockLen]float32
 // it is not safe for concurrent use (make one per goroutine).
 type Evaluator struct {
 	p    *Program
-	run  []Instr  // the instructions run for each block, in order, on slots
-	dst  []int32  // the slot each of them writes
-	out  []int32  // the slot of each output
+	run  []step   // the instructions run for each block, in order
+	out  []*block // the slot of each output
 	read []bool   // whether the program reads input k
-	regs []*block // the slots; booleans are stored as 1 or 0
 }
+
+// step is an instruction of an Evaluator: its op, input index or draw
+// call (N, K), its kernel (nil for inputs and draws) and its slots;
+// booleans are stored as 1 or 0. Slots an op does not read are dst.
+type step struct {
+	op           Op
+	n            int32
+	k            float32
+	kern         kernel
+	dst, a, b, c *block
+}
+
+// kernel computes an op, not an input, a constant or a draw, for every
+// element of a block: dst from a, b and c (as many as the op takes). dst
+// may be one of the operands.
+type kernel func(dst, a, b, c *block)
 
 // NewEvaluator returns an evaluator for p. Constants are filled in once,
 // instructions nothing reads (inputs a program keeps unread) are never
@@ -96,23 +110,34 @@ func NewEvaluator(p *Program) *Evaluator {
 			}
 		}
 		slot[r] = alloc()
-		in.A, in.B, in.C = Reg(slot[in.A]), Reg(slot[in.B]), Reg(slot[in.C])
-		e.run = append(e.run, in)
-		e.dst = append(e.dst, slot[r])
-	}
-	for _, o := range p.Outputs {
-		e.out = append(e.out, slot[o.Reg])
 	}
 	// Slots lie blockPad apart, so that loads and stores of a loop do
 	// not fall on the same offset in 4 KiB pages (4K aliasing).
 	buf := make([]float32, int(slots)*(blockLen+blockPad))
-	for s := range slots {
-		e.regs = append(e.regs, (*block)(buf[int(s)*(blockLen+blockPad):]))
+	regs := make([]*block, slots)
+	for s := range regs {
+		regs[s] = (*block)(buf[s*(blockLen+blockPad):])
 	}
 	for r, in := range p.Code {
-		if in.Op == OpConst && last[r] != 0 {
-			fill(e.regs[slot[r]], in.K)
+		switch {
+		case last[r] == 0:
+		case in.Op == OpConst:
+			fill(regs[slot[r]], in.K)
+		default:
+			st := step{op: in.Op, n: in.N, k: in.K, dst: regs[slot[r]]}
+			st.a, st.b, st.c = st.dst, st.dst, st.dst
+			operands := []**block{&st.a, &st.b, &st.c}
+			for k, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
+				*operands[k] = regs[slot[a]]
+			}
+			if in.Op != OpInput && in.Op != OpRand && in.Op != OpRandn {
+				st.kern = kernels[in.Op]
+			}
+			e.run = append(e.run, st)
 		}
+	}
+	for _, o := range p.Outputs {
+		e.out = append(e.out, regs[slot[o.Reg]])
 	}
 	return e
 }
@@ -138,36 +163,37 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	}
 	for lo := 0; lo < n; lo += blockLen {
 		m := min(blockLen, n-lo)
-		for k, in := range e.run {
-			e.exec(in, e.regs[e.dst[k]], inputs, lo, m, rng)
+		for k := range e.run {
+			if st := &e.run[k]; st.kern != nil {
+				st.kern(st.dst, st.a, st.b, st.c)
+			} else {
+				st.exec(inputs, lo, m, rng)
+			}
 		}
 		for k, s := range e.out {
-			copy(outputs[k][lo:lo+m], e.regs[s][:m])
+			copy(outputs[k][lo:lo+m], s[:m])
 		}
 	}
 	return nil
 }
 
-// exec computes one instruction, not a constant, for the m elements
-// starting at lo. In a
-// last, partial block the other elements hold stale values: instructions
+// exec computes an input or a draw for the m elements starting at lo. In
+// a last, partial block the other elements hold stale values: kernels
 // compute them too, and nothing reads them.
-func (e *Evaluator) exec(in Instr, dst *block, inputs [][]float32, lo, m int, rng RNG) {
-	switch in.Op {
-	case OpInput:
-		flushInput(dst[:m], inputs[in.N][lo:lo+m])
-	case OpRand, OpRandn:
-		call := uint32(in.K)
-		for i := range m {
-			w := philox.Draw(rng.Key, rng.Stream, rng.First+uint32(lo+i), rng.Step, call)
-			if in.Op == OpRand {
-				dst[i] = philox.Uniform(w[0])
-			} else {
-				dst[i] = philox.Normal(w[0], w[1])
-			}
+func (st *step) exec(inputs [][]float32, lo, m int, rng RNG) {
+	dst := st.dst
+	if st.op == OpInput {
+		flushInput(dst[:m], inputs[st.n][lo:lo+m])
+		return
+	}
+	call := uint32(st.k)
+	for i := range m {
+		w := philox.Draw(rng.Key, rng.Stream, rng.First+uint32(lo+i), rng.Step, call)
+		if st.op == OpRand {
+			dst[i] = philox.Uniform(w[0])
+		} else {
+			dst[i] = philox.Normal(w[0], w[1])
 		}
-	default:
-		compute(in.Op, dst, e.regs[in.A], e.regs[in.B], e.regs[in.C])
 	}
 }
 
@@ -178,49 +204,38 @@ func fill(dst *block, k float32) {
 	}
 }
 
+// kernels holds the kernel of each op but input, const and the draws:
+// the vector loop where there is one (eval_simd.go), else the scalar
+// loop.
+var kernels = func() [numOps]kernel {
+	var ks [numOps]kernel
+	for op := range numOps {
+		switch {
+		case vectorKernels[op] != nil:
+			ks[op] = vectorKernels[op]
+		case op == OpSelect:
+			ks[op] = func(dst, a, b, c *block) { selectLoop(dst[:], a[:], b[:], c[:]) }
+		case op.arity() == 1:
+			ks[op] = func(dst, a, _, _ *block) { loop1(op, dst[:], a[:]) }
+		case op.arity() == 2:
+			ks[op] = func(dst, a, b, _ *block) { loop2(op, dst[:], a[:], b[:]) }
+		}
+	}
+	return ks
+}()
+
 // compute applies op, any op but input, const and the random draws, to
 // the operands a, b and c (as many as op takes). Specialize folds
 // constants with it, so that a folded value is what the Evaluator would
 // compute.
-func compute(op Op, dst, a, b, c *block) {
-	switch op.arity() {
-	case 1:
-		apply1(op, dst[:], a[:])
-	case 2:
-		apply2(op, dst[:], a[:], b[:])
-	case 3:
-		choose(dst[:], a[:], b[:], c[:])
-	}
-}
+func compute(op Op, dst, a, b, c *block) { kernels[op](dst, a, b, c) }
 
-// The functions below run the vector loops (eval_simd.go) over as many
-// elements as they can and the scalar loops over the rest. Each writes
-// dst[i] from the elements i of its operands only, so dst may be one of
-// them; dst and the operands have at least as many elements as the first
-// operand.
-
-// flushInput sets dst[i] to flush(src[i]).
+// flushInput sets dst[i] to flush(src[i]), with the vector loop
+// (eval_simd.go) for as many elements as it takes and the scalar loop for
+// the rest.
 func flushInput(dst, src []float32) {
 	n := vectorFlush(dst, src)
 	flushLoop(dst[n:], src[n:])
-}
-
-// apply1 applies a one-operand op to a.
-func apply1(op Op, dst, a []float32) {
-	n := vector1(op, dst, a)
-	loop1(op, dst[n:], a[n:])
-}
-
-// apply2 applies a two-operand op to a and b.
-func apply2(op Op, dst, a, b []float32) {
-	n := vector2(op, dst, a, b)
-	loop2(op, dst[n:], a[n:], b[n:])
-}
-
-// choose sets dst[i] to x[i] where c[i] is true and to y[i] elsewhere.
-func choose(dst, c, x, y []float32) {
-	n := vectorSelect(dst, c, x, y)
-	selectLoop(dst[n:], c[n:], x[n:], y[n:])
 }
 
 // flushLoop is flushInput's scalar loop.

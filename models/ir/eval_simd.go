@@ -8,11 +8,11 @@ import (
 	"github.com/spikevk/spikevk/internal/pmath"
 )
 
-// The vector loops compute 8 elements at a time with AVX2 and return how
-// many elements they computed: a multiple of 8, and 0 for the ops they
-// leave to the scalar loops or where the CPU lacks AVX2. Each gives every
-// element the bits the scalar loop of eval.go gives it, NaN payloads and
-// signed zeros included:
+// The vector loops compute 8 elements at a time with AVX2: the kernels of
+// the ops that have one, for whole blocks, and the flush of inputs, which
+// returns how many elements it computed (a multiple of 8, 0 without
+// AVX2). Each gives every element the bits the scalar loop of eval.go
+// gives it, NaN payloads and signed zeros included:
 //
 //   - +, − and × are the same IEEE operations as the scalar ones, with the
 //     operands in the same order (a NaN result carries the payload of the
@@ -68,102 +68,179 @@ func vectorFlush(dst, src []float32) int {
 	return n
 }
 
-// vector1 applies the one-operand ops Neg, Not and Exp to a.
-func vector1(op Op, dst, a []float32) int {
-	if !hasAVX2 {
-		return 0
-	}
-	n := len(a) &^ 7
-	switch op {
-	case OpNeg:
-		sign := archsimd.BroadcastInt32x8(signBits)
-		for i := 0; i < n; i += 8 {
-			put(dst, i, vec(a, i).AsInt32x8().Xor(sign).AsFloat32x8())
-		}
-	case OpNot:
-		zero, one := archsimd.Float32x8{}, archsimd.BroadcastFloat32x8(1)
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).Equal(zero)))
-		}
-	case OpExp:
-		vectorExp(dst[:n], a[:n])
-	default:
-		return 0
-	}
-	archsimd.ClearAVXUpperBits()
-	return n
+// at is the vector of elements i to i+7 of b; in the loops of the
+// kernels, i ≤ blockLen−8 proves it in bounds.
+func at(b *block, i int) archsimd.Float32x8 {
+	return archsimd.LoadFloat32x8((*[8]float32)(b[i : i+8]))
 }
 
-// vector2 applies the two-operand ops but Pow to a and b.
-func vector2(op Op, dst, a, b []float32) int {
+// set stores v into elements i to i+7 of b.
+func set(b *block, i int, v archsimd.Float32x8) {
+	v.Store((*[8]float32)(b[i : i+8]))
+}
+
+// vectorKernels are the kernels with vector loops, for the ops Neg, Not,
+// Exp, Select and the two-operand ops but Pow; none without AVX2.
+var vectorKernels = func() [numOps]kernel {
+	var ks [numOps]kernel
 	if !hasAVX2 {
-		return 0
+		return ks
 	}
-	n := len(a) &^ 7
-	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
-	zero, one := archsimd.Float32x8{}, archsimd.BroadcastFloat32x8(1)
-	switch op {
-	case OpAdd:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, flushVec(vec(a, i).Add(vec(b, i)), abs, maxDenorm))
-		}
-	case OpSub:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, flushVec(vec(a, i).Sub(vec(b, i)), abs, maxDenorm))
-		}
-	case OpMul:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, flushVec(vec(a, i).Mul(vec(b, i)), abs, maxDenorm))
-		}
-	case OpDiv:
-		vectorDiv(dst[:n], a[:n], b[:n])
-	case OpMin:
-		for i := 0; i < n; i += 8 {
-			x, y := vec(a, i), vec(b, i)
-			put(dst, i, x.Merge(y, x.Less(y)))
-		}
-	case OpMax:
-		for i := 0; i < n; i += 8 {
-			x, y := vec(a, i), vec(b, i)
-			put(dst, i, x.Merge(y, x.Greater(y)))
-		}
-	case OpLt:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).Less(vec(b, i))))
-		}
-	case OpLe:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).LessEqual(vec(b, i))))
-		}
-	case OpGt:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).Greater(vec(b, i))))
-		}
-	case OpGe:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).GreaterEqual(vec(b, i))))
-		}
-	case OpEq:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).Equal(vec(b, i))))
-		}
-	case OpNe:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).NotEqual(vec(b, i))))
-		}
-	case OpAnd:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).NotEqual(zero).And(vec(b, i).NotEqual(zero))))
-		}
-	case OpOr:
-		for i := 0; i < n; i += 8 {
-			put(dst, i, one.Masked(vec(a, i).NotEqual(zero).Or(vec(b, i).NotEqual(zero))))
-		}
-	default:
-		return 0
+	ks[OpNeg] = negKernel
+	ks[OpNot] = notKernel
+	ks[OpExp] = func(dst, a, _, _ *block) {
+		vectorExp(dst[:], a[:])
+		archsimd.ClearAVXUpperBits()
+	}
+	ks[OpDiv] = func(dst, a, b, _ *block) {
+		vectorDiv(dst[:], a[:], b[:])
+		archsimd.ClearAVXUpperBits()
+	}
+	ks[OpAdd] = addKernel
+	ks[OpSub] = subKernel
+	ks[OpMul] = mulKernel
+	ks[OpMin] = minKernel
+	ks[OpMax] = maxKernel
+	ks[OpLt] = ltKernel
+	ks[OpLe] = leKernel
+	ks[OpGt] = gtKernel
+	ks[OpGe] = geKernel
+	ks[OpEq] = eqKernel
+	ks[OpNe] = neKernel
+	ks[OpAnd] = andKernel
+	ks[OpOr] = orKernel
+	ks[OpSelect] = selectKernel
+	return ks
+}()
+
+func negKernel(dst, a, _, _ *block) {
+	sign := archsimd.BroadcastInt32x8(signBits)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, at(a, i).AsInt32x8().Xor(sign).AsFloat32x8())
 	}
 	archsimd.ClearAVXUpperBits()
-	return n
+}
+
+func notKernel(dst, a, _, _ *block) {
+	zero, one := archsimd.Float32x8{}, archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).Equal(zero)))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func addKernel(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(at(a, i).Add(at(b, i)), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func subKernel(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(at(a, i).Sub(at(b, i)), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func mulKernel(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(at(a, i).Mul(at(b, i)), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func minKernel(dst, a, b, _ *block) {
+	for i := 0; i <= blockLen-8; i += 8 {
+		x, y := at(a, i), at(b, i)
+		set(dst, i, x.Merge(y, x.Less(y)))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func maxKernel(dst, a, b, _ *block) {
+	for i := 0; i <= blockLen-8; i += 8 {
+		x, y := at(a, i), at(b, i)
+		set(dst, i, x.Merge(y, x.Greater(y)))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func ltKernel(dst, a, b, _ *block) {
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).Less(at(b, i))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func leKernel(dst, a, b, _ *block) {
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).LessEqual(at(b, i))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func gtKernel(dst, a, b, _ *block) {
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).Greater(at(b, i))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func geKernel(dst, a, b, _ *block) {
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).GreaterEqual(at(b, i))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func eqKernel(dst, a, b, _ *block) {
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).Equal(at(b, i))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func neKernel(dst, a, b, _ *block) {
+	one := archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).NotEqual(at(b, i))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func andKernel(dst, a, b, _ *block) {
+	zero, one := archsimd.Float32x8{}, archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).NotEqual(zero).And(at(b, i).NotEqual(zero))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func orKernel(dst, a, b, _ *block) {
+	zero, one := archsimd.Float32x8{}, archsimd.BroadcastFloat32x8(1)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, one.Masked(at(a, i).NotEqual(zero).Or(at(b, i).NotEqual(zero))))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// selectKernel sets dst[i] to x[i] where the bits of c[i] are not 0 and
+// to y[i] elsewhere, as selectLoop does.
+func selectKernel(dst, c, x, y *block) {
+	zero := archsimd.Int32x8{}
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, at(y, i).Merge(at(x, i), at(c, i).AsInt32x8().Equal(zero)))
+	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // vectorDiv sets dst[i] to pmath.Div(a[i], b[i]); len(a) is a multiple of
@@ -267,19 +344,4 @@ func vectorExp(dst, a []float32) {
 		y = nan.Merge(y, m.Greater(inf))
 		put(dst, i, y.AsFloat32x8())
 	}
-}
-
-// vectorSelect sets dst[i] to x[i] where the bits of c[i] are not 0 and
-// to y[i] elsewhere, as selectLoop does.
-func vectorSelect(dst, c, x, y []float32) int {
-	if !hasAVX2 {
-		return 0
-	}
-	n := len(c) &^ 7
-	zero := archsimd.Int32x8{}
-	for i := 0; i < n; i += 8 {
-		put(dst, i, vec(y, i).Merge(vec(x, i), vec(c, i).AsInt32x8().Equal(zero)))
-	}
-	archsimd.ClearAVXUpperBits()
-	return n
 }

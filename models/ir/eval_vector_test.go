@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -26,10 +27,31 @@ func adversarial() []float32 {
 	return vals
 }
 
+// blockwise runs kernel k on the elements of a, b and c (as many as a
+// has; b and c may be nil) one block at a time and returns its results.
+func blockwise(k kernel, a, b, c []float32) []float32 {
+	out := make([]float32, len(a))
+	var d, x, y, z block
+	for lo := 0; lo < len(a); lo += blockLen {
+		x, y, z = block{}, block{}, block{}
+		copy(x[:], a[lo:])
+		if b != nil {
+			copy(y[:], b[lo:])
+		}
+		if c != nil {
+			copy(z[:], c[lo:])
+		}
+		k(&d, &x, &y, &z)
+		copy(out[lo:], d[:])
+	}
+	return out
+}
+
 // TestVectorLoops checks the vector loops (eval_simd.go) against the
-// scalar loops bit for bit: every pair of adversarial values, random bit
-// patterns, lengths 0 to 40 at several offsets, and results written over
-// an operand.
+// scalar loops bit for bit: every kernel on every pair of adversarial
+// values and on random bit patterns, also with the result written over
+// operand a, and the flush of inputs on lengths 0 to 40 at several
+// offsets.
 func TestVectorLoops(t *testing.T) {
 	vals := adversarial()
 	r := rand.New(rand.NewPCG(5, 6))
@@ -45,47 +67,45 @@ func TestVectorLoops(t *testing.T) {
 		b = append(b, math.Float32frombits(r.Uint32()))
 		c = append(c, vals[r.IntN(len(vals))])
 	}
-	type span struct{ lo, n int }
-	spans := []span{{0, len(a)}}
-	for n := range 41 {
-		for _, lo := range []int{0, 1, 5, 8, 13, len(a) - n} {
-			spans = append(spans, span{lo, n})
-		}
-	}
-	check := func(name string, s span, got, want []float32) {
+	check := func(name string, got, want []float32) {
 		t.Helper()
 		for i := range want {
 			if g, w := math.Float32bits(got[i]), math.Float32bits(want[i]); g != w {
-				t.Fatalf("%s, %d elements from %d: element %d (%#08x, %#08x, %#08x) = %#08x, want %#08x",
-					name, s.n, s.lo, i, math.Float32bits(a[s.lo+i]), math.Float32bits(b[s.lo+i]), math.Float32bits(c[s.lo+i]), g, w)
+				t.Fatalf("%s: element %d (%#08x, %#08x, %#08x) = %#08x, want %#08x",
+					name, i, math.Float32bits(a[i]), math.Float32bits(b[i]), math.Float32bits(c[i]), g, w)
 			}
 		}
 	}
-	for _, s := range spans {
-		x, y, z := a[s.lo:s.lo+s.n], b[s.lo:s.lo+s.n], c[s.lo:s.lo+s.n]
-		want, got := make([]float32, s.n), make([]float32, s.n)
-		flushLoop(want, x)
-		flushInput(got, x)
-		check("flush", s, got, want)
-		selectLoop(want, z, x, y)
-		choose(got, z, x, y)
-		check("select", s, got, want)
-		for op := range numOps {
-			over := append([]float32(nil), x...) // the result replaces operand a
-			switch op.arity() {
-			case 1:
-				loop1(op, want, x)
-				apply1(op, got, x)
-				apply1(op, over, over)
-			case 2:
-				loop2(op, want, x, y)
-				apply2(op, got, x, y)
-				apply2(op, over, over, y)
-			default:
-				continue
-			}
-			check(op.String(), s, got, want)
-			check(op.String()+" over a", s, over, want)
+	for op := range numOps {
+		k := vectorKernels[op]
+		if k == nil {
+			continue
+		}
+		want := make([]float32, len(a))
+		switch op.arity() {
+		case 1:
+			loop1(op, want, a)
+		case 2:
+			loop2(op, want, a, b)
+		case 3:
+			selectLoop(want, c, a, b)
+		}
+		operands := [][]float32{a, b, c}[:op.arity()]
+		if op == OpSelect {
+			operands = [][]float32{c, a, b}
+		}
+		operands = append(operands, nil, nil)
+		check(op.String(), blockwise(k, operands[0], operands[1], operands[2]), want)
+		over := func(dst, x, y, z *block) { k(x, x, y, z); *dst = *x } // the result replaces operand a
+		check(op.String()+" over a", blockwise(over, operands[0], operands[1], operands[2]), want)
+	}
+	for n := range 41 {
+		for _, lo := range []int{0, 1, 5, 8, 13, len(a) - n} {
+			x := a[lo : lo+n]
+			want, got := make([]float32, n), make([]float32, n)
+			flushLoop(want, x)
+			flushInput(got, x)
+			check(fmt.Sprintf("flush of %d elements from %d", n, lo), got, want)
 		}
 	}
 }
@@ -113,11 +133,11 @@ func expCases() []float32 {
 	return vals
 }
 
-// checkExp compares apply1(OpExp) with loop1(OpExp) on x bit for bit.
+// checkExp compares the kernel of OpExp with loop1(OpExp) on x bit for
+// bit.
 func checkExp(t *testing.T, x []float32) {
 	t.Helper()
-	got, want := make([]float32, len(x)), make([]float32, len(x))
-	apply1(OpExp, got, x)
+	got, want := blockwise(kernels[OpExp], x, nil, nil), make([]float32, len(x))
 	loop1(OpExp, want, x)
 	for i := range x {
 		if g, w := math.Float32bits(got[i]), math.Float32bits(want[i]); g != w {
@@ -154,16 +174,16 @@ func FuzzVectorExp(f *testing.F) {
 	})
 }
 
-// BenchmarkExp measures apply1(OpExp) on a block of arguments in
+// BenchmarkExp measures the kernel of OpExp on a block of arguments in
 // [−16, 4), the vector loop where there is one.
 func BenchmarkExp(b *testing.B) {
 	r := rand.New(rand.NewPCG(7, 8))
-	a, dst := make([]float32, blockLen), make([]float32, blockLen)
+	var a, dst block
 	for i := range a {
 		a[i] = r.Float32()*20 - 16
 	}
 	for b.Loop() {
-		apply1(OpExp, dst, a)
+		kernels[OpExp](&dst, &a, nil, nil)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*blockLen), "ns/element")
 }
