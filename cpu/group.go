@@ -171,12 +171,15 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 	g.faults = make([]fault, blocks)
 	g.work = make([]*stepWorker, max(1, min(workers, blocks)))
 	for w := range g.work {
-		g.work[w] = newStepWorker(g.prog, float32(g.n))
+		g.work[w] = newStepWorker(g.prog, float32(g.n), g.spikeOut)
 	}
 	return nil
 }
 
-func newStepWorker(p *ir.Program, n float32) *stepWorker {
+// newStepWorker returns a worker for the step program p of a group of n
+// neurons whose spike output is output spikeOut (-1: none); the other
+// outputs are written to the group's arrays in place.
+func newStepWorker(p *ir.Program, n float32, spikeOut int) *stepWorker {
 	w := &stepWorker{
 		ev:     ir.NewEvaluator(p),
 		in:     make([][]float32, len(p.Inputs)),
@@ -186,8 +189,8 @@ func newStepWorker(p *ir.Program, n float32) *stepWorker {
 		size:   make([]float32, blockLen),
 		shared: make([][]float32, len(p.Inputs)),
 	}
-	for k := range w.out {
-		w.out[k] = make([]float32, blockLen)
+	if spikeOut >= 0 {
+		w.out[spikeOut] = make([]float32, blockLen)
 	}
 	for k := range w.shared {
 		w.shared[k] = make([]float32, blockLen)
@@ -318,15 +321,15 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 			w.in[k] = seriesValues(in.series, s, lo, hi, g.n, w.shared[k])
 		}
 	}
+	for k, dst := range g.out {
+		if dst != nil {
+			w.out[k] = dst[lo:hi] // the evaluator reads a block's inputs before it writes its outputs
+		}
+	}
 	rng := ir.RNG{Key: b.key, Stream: g.stream, First: uint32(lo), Step: s}
 	if err := w.ev.Run(n, w.in, w.out, rng); err != nil {
 		w.err = err
 		return
-	}
-	for k, dst := range g.out {
-		if dst != nil {
-			copy(dst[lo:hi], w.out[k][:n])
-		}
 	}
 	for _, r := range g.records {
 		r.sample(b.batch, s, lo, hi, true)
@@ -336,16 +339,23 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 		return
 	}
 	found := g.found[lo:hi]
-	m := 0
-	for i, x := range w.out[g.spikeOut][:n] {
-		if x != 0 {
-			j := lo + i
-			found[m] = uint32(j)
-			m++
-			rec[j/32] |= 1 << (j % 32)
-		}
+	m := findSpikes(w.out[g.spikeOut][:n], lo, found)
+	for _, j := range found[:m] {
+		rec[j/32] |= 1 << (j % 32)
 	}
 	g.counts[c] = m
+}
+
+// findSpikesLoop is findSpikes's scalar loop.
+func findSpikesLoop(out []float32, lo int, found []uint32) int {
+	m := 0
+	for i, x := range out {
+		if x != 0 {
+			found[m] = uint32(lo + i)
+			m++
+		}
+	}
+	return m
 }
 
 // deliverLoop adds the ring slots acc to x, host.AddFixed, and clears them.

@@ -408,7 +408,6 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 		w.err = err
 		return
 	}
-	n, ringLen := p.post.n, uint32(p.post.ringLen)
 	for k, o := range pw.out {
 		vals := w.out[k][:m]
 		if o.ring == nil {
@@ -417,17 +416,37 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 			}
 			continue
 		}
-		for e, x := range syn {
-			v := host.ToFixed(vals[e])
-			if v == 0 {
-				continue
+		p.add(o.ring, s, syn, vals, shared)
+	}
+}
+
+// add adds the effects vals of synapses syn, spiking in step s, to the
+// ring: at the slot of step s+1+delay of each synapse, at its target.
+func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, shared bool) {
+	n, ringLen := p.post.n, uint32(p.post.ringLen)
+	next := (s + 1) % ringLen // the slot of delay 0; delays are below ringLen
+	slots := r.slots
+	if p.delays == nil {
+		next = (next + p.delay) % ringLen
+		slots = r.slots[int(next)*n : int(next+1)*n]
+	}
+	for e, x := range syn {
+		v := host.ToFixed(vals[e])
+		if v == 0 {
+			continue
+		}
+		at := int(p.target[x])
+		if p.delays != nil {
+			slot := next + uint32(p.delays[x])
+			if slot >= ringLen {
+				slot -= ringLen
 			}
-			at := int((s+1+p.delayOf(x))%ringLen)*n + int(p.target[x])
-			if shared {
-				atomic.AddInt64(&o.ring.slots[at], v)
-			} else {
-				o.ring.slots[at] += v
-			}
+			at += int(slot) * n
+		}
+		if shared {
+			atomic.AddInt64(&slots[at], v)
+		} else {
+			slots[at] += v
 		}
 	}
 }

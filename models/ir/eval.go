@@ -33,21 +33,25 @@ type block = [blockLen]float32
 // instruction by instruction. It keeps its scratch registers between runs;
 // it is not safe for concurrent use (make one per goroutine).
 type Evaluator struct {
-	p    *Program
-	run  []step   // the instructions run for each block, in order
-	out  []*block // the slot of each output
-	read []bool   // whether the program reads input k
+	p     *Program
+	run   []step   // the instructions run for each block, in order
+	out   []*block // the slot of each output
+	read  []bool   // whether the program reads input k
+	conds []*block // the slots of the conditions of guard.sel
+	state []uint8  // the uniformity of each condition in the current block
 }
 
 // step is an instruction of an Evaluator: its op, input index or draw
-// call (N, K), its kernel (nil for inputs and draws) and its slots;
-// booleans are stored as 1 or 0. Slots an op does not read are dst.
+// call (N, K), its kernel (nil for inputs and draws), its slots (booleans
+// are stored as 1 or 0; slots an op does not read are dst) and the guards
+// that let a block skip it (branch.go).
 type step struct {
 	op           Op
 	n            int32
 	k            float32
 	kern         kernel
 	dst, a, b, c *block
+	guards       []guard // none: always run
 }
 
 // kernel computes an op, not an input, a constant or a draw, for every
@@ -61,25 +65,38 @@ type kernel func(dst, a, b, c *block)
 // that the slots of a block stay in the fastest cache.
 func NewEvaluator(p *Program) *Evaluator {
 	e := &Evaluator{p: p, read: make([]bool, len(p.Inputs))}
-	const end = math.MaxInt          // the last use of an output
-	last := make([]int, len(p.Code)) // the last instruction that reads r; 0: none
+	live := make([]bool, len(p.Code))
 	for _, o := range p.Outputs {
-		last[o.Reg] = end
+		live[o.Reg] = true
 	}
 	for r := len(p.Code) - 1; r >= 0; r-- {
-		in := p.Code[r]
-		if last[r] == 0 {
-			continue
-		}
-		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
-			if last[a] == 0 {
-				last[a] = r
+		if in := p.Code[r]; live[r] {
+			for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
+				live[a] = true
 			}
 		}
 	}
+	order := schedule(p, live)
+	const end = math.MaxInt          // the last use of an output
+	last := make([]int, len(p.Code)) // the position in order of the last instruction that reads r
+	for k, r := range order {
+		in := p.Code[r]
+		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
+			last[a] = k
+		}
+	}
+	for _, o := range p.Outputs {
+		last[o.Reg] = end
+	}
 	slot := make([]int32, len(p.Code))
-	var free []int32
 	slots := int32(0)
+	for r, in := range p.Code {
+		if in.Op == OpConst && live[r] { // filled once below: a slot of its own
+			slot[r] = slots
+			slots++
+		}
+	}
+	var free []int32
 	alloc := func() int32 {
 		if n := len(free); n > 0 {
 			s := free[n-1]
@@ -89,24 +106,19 @@ func NewEvaluator(p *Program) *Evaluator {
 		slots++
 		return slots - 1
 	}
-	for r, in := range p.Code {
-		switch {
-		case last[r] == 0:
-			continue
-		case in.Op == OpConst: // filled once below: a slot of its own
-			slots++
-			slot[r] = slots - 1
-			continue
-		case in.Op == OpInput:
+	freed := make([]bool, len(p.Code))
+	for k, r := range order {
+		in := p.Code[r]
+		if in.Op == OpInput {
 			e.read[in.N] = true
 		}
 		// Operands read for the last time free their slots first: the
 		// loops compute element i from elements i only, so the result
 		// may overwrite an operand.
 		for _, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
-			if last[a] == r && p.Code[a].Op != OpConst {
+			if last[a] == k && p.Code[a].Op != OpConst && !freed[a] {
 				free = append(free, slot[a])
-				last[a] = -1 // freed once, also when read twice
+				freed[a] = true // freed once, also when read twice
 			}
 		}
 		slot[r] = alloc()
@@ -119,22 +131,27 @@ func NewEvaluator(p *Program) *Evaluator {
 		regs[s] = (*block)(buf[s*(blockLen+blockPad):])
 	}
 	for r, in := range p.Code {
-		switch {
-		case last[r] == 0:
-		case in.Op == OpConst:
+		if in.Op == OpConst && live[r] {
 			fill(regs[slot[r]], in.K)
-		default:
-			st := step{op: in.Op, n: in.N, k: in.K, dst: regs[slot[r]]}
-			st.a, st.b, st.c = st.dst, st.dst, st.dst
-			operands := []**block{&st.a, &st.b, &st.c}
-			for k, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
-				*operands[k] = regs[slot[a]]
-			}
-			if in.Op != OpInput && in.Op != OpRand && in.Op != OpRandn {
-				st.kern = kernels[in.Op]
-			}
-			e.run = append(e.run, st)
 		}
+	}
+	gs, conds := guards(p, live)
+	for _, c := range conds {
+		e.conds = append(e.conds, regs[slot[c]])
+	}
+	e.state = make([]uint8, len(conds))
+	for _, r := range order {
+		in := p.Code[r]
+		st := step{op: in.Op, n: in.N, k: in.K, dst: regs[slot[r]], guards: gs[r]}
+		st.a, st.b, st.c = st.dst, st.dst, st.dst
+		operands := []**block{&st.a, &st.b, &st.c}
+		for k, a := range []Reg{in.A, in.B, in.C}[:in.Op.arity()] {
+			*operands[k] = regs[slot[a]]
+		}
+		if in.Op != OpInput && in.Op != OpRand && in.Op != OpRandn {
+			st.kern = kernelOf(p, in)
+		}
+		e.run = append(e.run, st)
 	}
 	for _, o := range p.Outputs {
 		e.out = append(e.out, regs[slot[o.Reg]])
@@ -145,7 +162,8 @@ func NewEvaluator(p *Program) *Evaluator {
 // Run evaluates the program for n elements: inputs[k] holds input k
 // (Program.Inputs order) and outputs[k] receives output k; each has at
 // least n elements, except inputs the program never reads, which may be
-// nil.
+// nil. An output may be an input of the program: every block's inputs are
+// read before its outputs are written.
 func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	p := e.p
 	if len(inputs) != len(p.Inputs) || len(outputs) != len(p.Outputs) {
@@ -163,8 +181,13 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	}
 	for lo := 0; lo < n; lo += blockLen {
 		m := min(blockLen, n-lo)
+		clear(e.state)
 		for k := range e.run {
-			if st := &e.run[k]; st.kern != nil {
+			st := &e.run[k]
+			if st.guards != nil && e.skip(st.guards, m) {
+				continue
+			}
+			if st.kern != nil {
 				st.kern(st.dst, st.a, st.b, st.c)
 			} else {
 				st.exec(inputs, lo, m, rng)
@@ -223,6 +246,20 @@ var kernels = func() [numOps]kernel {
 	}
 	return ks
 }()
+
+// kernelOf returns the kernel for instruction in of p: one that reads a
+// constant operand once where there is one, else the kernel of its op.
+func kernelOf(p *Program, in Instr) kernel {
+	if in.Op.arity() == 2 {
+		if k := constKernels[in.Op][1]; k != nil && p.Code[in.B].Op == OpConst {
+			return k
+		}
+		if k := constKernels[in.Op][0]; k != nil && p.Code[in.A].Op == OpConst {
+			return k
+		}
+	}
+	return kernels[in.Op]
+}
 
 // compute applies op, any op but input, const and the random draws, to
 // the operands a, b and c (as many as op takes). Specialize folds

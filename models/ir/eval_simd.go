@@ -3,6 +3,8 @@
 package ir
 
 import (
+	"math"
+	"math/bits"
 	"simd/archsimd"
 
 	"github.com/spikevk/spikevk/internal/pmath"
@@ -79,14 +81,15 @@ func set(b *block, i int, v archsimd.Float32x8) {
 	v.Store((*[8]float32)(b[i : i+8]))
 }
 
-// vectorKernels are the kernels with vector loops, for the ops Neg, Not,
-// Exp, Select and the two-operand ops but Pow; none without AVX2.
+// vectorKernels are the kernels with vector loops, for the ops Neg, Abs,
+// Not, Exp, Select and the two-operand ops but Pow; none without AVX2.
 var vectorKernels = func() [numOps]kernel {
 	var ks [numOps]kernel
 	if !hasAVX2 {
 		return ks
 	}
 	ks[OpNeg] = negKernel
+	ks[OpAbs] = absKernel
 	ks[OpNot] = notKernel
 	ks[OpExp] = func(dst, a, _, _ *block) {
 		vectorExp(dst[:], a[:])
@@ -113,10 +116,119 @@ var vectorKernels = func() [numOps]kernel {
 	return ks
 }()
 
+// constKernels are the kernels of ops one of whose operands is a
+// constant: constKernels[op][0] where operand a is, [1] where b is. They
+// read the constant once from its slot, so that each loop loads one block
+// instead of two; none without AVX2.
+var constKernels = func() [numOps][2]kernel {
+	var ks [numOps][2]kernel
+	if !hasAVX2 {
+		return ks
+	}
+	ks[OpAdd] = [2]kernel{addConstA, addConstB}
+	ks[OpSub] = [2]kernel{subConstA, subConstB}
+	ks[OpMul] = [2]kernel{mulConstA, mulConstB}
+	ks[OpDiv][1] = divConstB
+	return ks
+}()
+
+func addConstA(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	k := archsimd.BroadcastFloat32x8(a[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(k.Add(at(b, i)), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func addConstB(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	k := archsimd.BroadcastFloat32x8(b[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(at(a, i).Add(k), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func subConstA(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	k := archsimd.BroadcastFloat32x8(a[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(k.Sub(at(b, i)), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func subConstB(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	k := archsimd.BroadcastFloat32x8(b[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(at(a, i).Sub(k), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func mulConstA(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	k := archsimd.BroadcastFloat32x8(a[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(k.Mul(at(b, i)), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func mulConstB(dst, a, b, _ *block) {
+	abs, maxDenorm := archsimd.BroadcastInt32x8(absBits), archsimd.BroadcastInt32x8(maxDenormBits)
+	k := archsimd.BroadcastFloat32x8(b[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, flushVec(at(a, i).Mul(k), abs, maxDenorm))
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// divConstB is vectorDiv for a constant divisor: where it is normal, only
+// the dividends and quotients decide the fast path.
+func divConstB(dst, a, b, _ *block) {
+	if d := math.Float32bits(b[0]) & absBits; d < 0x00800000 || d >= infBits {
+		vectorDiv(dst[:], a[:], b[:])
+		archsimd.ClearAVXUpperBits()
+		return
+	}
+	minNormal := archsimd.BroadcastFloat32x8(0x1p-126)
+	maxNormal := archsimd.BroadcastFloat32x8(0x1p127 * (2 - 0x1p-23))
+	minQuotient := archsimd.BroadcastFloat32x8(0x1p-125)
+	abs := archsimd.BroadcastInt32x8(absBits)
+	k := archsimd.BroadcastFloat32x8(b[0])
+	for i := 0; i <= blockLen-8; i += 8 {
+		x := at(a, i)
+		q := x.Div(k)
+		ax := x.AsInt32x8().And(abs).AsFloat32x8()
+		aq := q.AsInt32x8().And(abs).AsFloat32x8()
+		fast := ax.GreaterEqual(minNormal).And(ax.LessEqual(maxNormal)).And(aq.GreaterEqual(minQuotient))
+		if fast.ToBits() == 0xff {
+			set(dst, i, q)
+			continue
+		}
+		archsimd.ClearAVXUpperBits()
+		for j := i; j < i+8; j++ {
+			dst[j] = pmath.Div(a[j], b[0])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
 func negKernel(dst, a, _, _ *block) {
 	sign := archsimd.BroadcastInt32x8(signBits)
 	for i := 0; i <= blockLen-8; i += 8 {
 		set(dst, i, at(a, i).AsInt32x8().Xor(sign).AsFloat32x8())
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func absKernel(dst, a, _, _ *block) {
+	abs := archsimd.BroadcastInt32x8(absBits)
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, at(a, i).AsInt32x8().And(abs).AsFloat32x8())
 	}
 	archsimd.ClearAVXUpperBits()
 }
@@ -344,4 +456,19 @@ func vectorExp(dst, a []float32) {
 		y = nan.Merge(y, m.Greater(inf))
 		put(dst, i, y.AsFloat32x8())
 	}
+}
+
+// vectorCountTrue counts the true booleans (not 0) among the first n
+// elements of c, a multiple of 8, and returns n and the count.
+func vectorCountTrue(c []float32) (n, count int) {
+	if !hasAVX2 {
+		return 0, 0
+	}
+	n = len(c) &^ 7
+	zero := archsimd.Float32x8{}
+	for i := 0; i < n; i += 8 {
+		count += bits.OnesCount8(vec(c, i).NotEqual(zero).ToBits())
+	}
+	archsimd.ClearAVXUpperBits()
+	return n, count
 }

@@ -14,10 +14,18 @@ func TestVectorLoopsRun(t *testing.T) {
 	if !archsimd.X86.AVX2() {
 		t.Skip("no AVX2: the scalar loops compute every element")
 	}
-	for _, op := range []Op{OpNeg, OpNot, OpExp, OpAdd, OpSub, OpMul, OpDiv, OpMin, OpMax, OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr, OpSelect} {
+	for _, op := range []Op{OpNeg, OpAbs, OpNot, OpExp, OpAdd, OpSub, OpMul, OpDiv, OpMin, OpMax, OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr, OpSelect} {
 		if vectorKernels[op] == nil {
 			t.Errorf("%s has no vector loop", op)
 		}
+	}
+	for _, op := range []Op{OpAdd, OpSub, OpMul} {
+		if constKernels[op][0] == nil || constKernels[op][1] == nil {
+			t.Errorf("%s has no vector loops for constant operands", op)
+		}
+	}
+	if constKernels[OpDiv][1] == nil {
+		t.Error("div has no vector loop for a constant divisor")
 	}
 	x := make([]float32, 21)
 	if n := vectorFlush(x, x); n != 16 {

@@ -50,8 +50,9 @@ func blockwise(k kernel, a, b, c []float32) []float32 {
 // TestVectorLoops checks the vector loops (eval_simd.go) against the
 // scalar loops bit for bit: every kernel on every pair of adversarial
 // values and on random bit patterns, also with the result written over
-// operand a, and the flush of inputs on lengths 0 to 40 at several
-// offsets.
+// operand a, the kernels for a constant operand with every adversarial
+// value as the constant, and the flush of inputs on lengths 0 to 40 at
+// several offsets.
 func TestVectorLoops(t *testing.T) {
 	vals := adversarial()
 	r := rand.New(rand.NewPCG(5, 6))
@@ -98,6 +99,26 @@ func TestVectorLoops(t *testing.T) {
 		check(op.String(), blockwise(k, operands[0], operands[1], operands[2]), want)
 		over := func(dst, x, y, z *block) { k(x, x, y, z); *dst = *x } // the result replaces operand a
 		check(op.String()+" over a", blockwise(over, operands[0], operands[1], operands[2]), want)
+	}
+	for op := range numOps {
+		for side, k := range constKernels[op] {
+			if k == nil {
+				continue
+			}
+			for _, v := range vals {
+				konst := make([]float32, len(a))
+				for i := range konst {
+					konst[i] = v
+				}
+				x, y := konst, b
+				if side == 1 {
+					x, y = a, konst
+				}
+				want := make([]float32, len(a))
+				loop2(op, want, x, y)
+				check(fmt.Sprintf("%s with constant operand %d = %#08x", op, side, math.Float32bits(v)), blockwise(k, x, y, nil), want)
+			}
+		}
 	}
 	for n := range 41 {
 		for _, lo := range []int{0, 1, 5, 8, 13, len(a) - n} {

@@ -3,6 +3,7 @@ package cpu
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -43,6 +44,33 @@ func TestDeliver(t *testing.T) {
 			if math.Float32bits(x[i]) != math.Float32bits(wantX[i]) || acc[i] != 0 {
 				t.Fatalf("trial %d, neuron %d: x = %#08x, slot %d, want %#08x, 0", trial, i, math.Float32bits(x[i]), acc[i], math.Float32bits(wantX[i]))
 			}
+		}
+	}
+}
+
+// TestFindSpikes checks findSpikes (the vector loop where there is one)
+// against findSpikesLoop: none, some, all neurons spiking, lengths that
+// are not a multiple of 8, and −0, which is false.
+func TestFindSpikes(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 100 {
+		n := r.IntN(blockLen + 1)
+		out := make([]float32, n)
+		for i := range out {
+			switch k := r.IntN(4); {
+			case trial%10 == 0:
+				out[i] = 1
+			case k == 0 && trial%10 != 1:
+				out[i] = 1
+			case k == 1:
+				out[i] = float32(math.Copysign(0, -1))
+			}
+		}
+		lo := r.IntN(1000)
+		got, want := make([]uint32, n), make([]uint32, n)
+		m, wm := findSpikes(out, lo, got), findSpikesLoop(out, lo, want)
+		if m != wm || !slices.Equal(got[:m], want[:wm]) {
+			t.Fatalf("trial %d: found %v, want %v", trial, got[:m], want[:wm])
 		}
 	}
 }

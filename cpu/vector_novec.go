@@ -8,3 +8,6 @@ func cleanPrefix(x []float32, limit uint32) int { return 0 }
 
 // deliver is deliverLoop without the simd experiment on amd64.
 func deliver(x []float32, acc []int64) { deliverLoop(x, acc) }
+
+// findSpikes is findSpikesLoop without the simd experiment on amd64.
+func findSpikes(out []float32, lo int, found []uint32) int { return findSpikesLoop(out, lo, found) }

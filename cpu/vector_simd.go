@@ -4,8 +4,53 @@ package cpu
 
 import (
 	"math"
+	"math/bits"
 	"simd/archsimd"
 )
+
+// hasAVX2 reports whether the vector loops of this file run.
+var hasAVX2 = archsimd.X86.AVX2()
+
+// cleanPrefix returns the length of a prefix of x, a multiple of 8, whose
+// values are not faulty (host.Faulty with limit), looking at 8 values at a
+// time with AVX2; the scalar loop takes the rest.
+func cleanPrefix(x []float32, limit uint32) int {
+	if !hasAVX2 {
+		return 0
+	}
+	abs := archsimd.BroadcastInt32x8(math.MaxInt32)
+	bound := archsimd.BroadcastInt32x8(int32(limit))
+	n := len(x) &^ 7
+	i := 0
+	for ; i < n; i += 8 {
+		v := archsimd.LoadFloat32x8((*[8]float32)(x[i : i+8])).AsInt32x8()
+		if v.And(abs).Greater(bound).ToBits() != 0 {
+			break
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return i
+}
+
+// findSpikes writes the indices lo+i of the neurons i whose spike output
+// out[i] is true (not 0) to found, in order, and returns their number,
+// looking at 8 neurons at a time with AVX2.
+func findSpikes(out []float32, lo int, found []uint32) int {
+	n, m := 0, 0
+	if hasAVX2 {
+		n = len(out) &^ 7
+		zero := archsimd.Float32x8{}
+		for i := 0; i < n; i += 8 {
+			spiked := archsimd.LoadFloat32x8((*[8]float32)(out[i : i+8])).NotEqual(zero).ToBits()
+			for ; spiked != 0; spiked &= spiked - 1 {
+				found[m] = uint32(lo + i + bits.TrailingZeros8(spiked))
+				m++
+			}
+		}
+		archsimd.ClearAVXUpperBits()
+	}
+	return m + findSpikesLoop(out[n:], lo+n, found[m:])
+}
 
 // Constants of deliver's conversion of fixed-point sums to float64: the
 // bits of 1.5·2⁵² plus a, read as a float64, are 1.5·2⁵² + a for every a
