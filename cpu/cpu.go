@@ -132,6 +132,21 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 		batch.Samples[r] = make([]float32, rp.Len(first, steps))
 	}
 	batch.Faults = make([]*host.StateError, len(b.groups))
+	// The steps run in a goroutine of their own: the caller's may be
+	// locked to its thread (a program with a window locks the main
+	// goroutine), and a locked goroutine hands over to the team's others
+	// through the operating system, which costs more than a phase.
+	done := make(chan error)
+	go func() { done <- b.steps(first, steps, batch) }()
+	if err := <-done; err != nil {
+		return nil, err
+	}
+	return batch, nil
+}
+
+// steps runs steps first … first+steps-1 into batch on a team of
+// b.workers goroutines.
+func (b *Backend) steps(first, steps uint32, batch *host.Batch) error {
 	b.batch, b.team = batch, newTeam(b.workers)
 	defer func() {
 		b.team.stop()
@@ -139,11 +154,11 @@ func (b *Backend) Run(ctx context.Context, first, steps uint32) (*host.Batch, er
 	}()
 	for s := range steps {
 		if err := b.step(first+s, batch, int(s)); err != nil {
-			return nil, err
+			return err
 		}
 		b.stats.Steps++
 	}
-	return batch, nil
+	return nil
 }
 
 // step runs time step s and writes its spikes to record rec of batch.

@@ -1,7 +1,9 @@
 package cpu_test
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/spikevk/spikevk/cpu"
@@ -18,6 +20,54 @@ func TestConformance(t *testing.T) {
 func TestWorkers(t *testing.T) {
 	plan := func() *host.Plan { return backendtest.Network(t, 5000, 400, 2) }
 	backendtest.Equal(t, cpu.New(cpu.Options{Workers: 1}), cpu.New(cpu.Options{Workers: 7}), plan, 300)
+}
+
+// TestWorkersSortedRows: with every row's targets in increasing order the
+// workers share the propagation by target, each adding to the rings of
+// its own neurons; the bits are those of one worker.
+func TestWorkersSortedRows(t *testing.T) {
+	plan := func() *host.Plan {
+		p := backendtest.Network(t, 5000, 400, 2)
+		for _, pp := range p.Projections {
+			sortRows(pp)
+		}
+		return p
+	}
+	backendtest.Equal(t, cpu.New(cpu.Options{Workers: 1}), cpu.New(cpu.Options{Workers: 7}), plan, 300)
+}
+
+// sortRows orders the synapses of each row of pp by target, carrying
+// their variables and delays along.
+func sortRows(pp *host.ProjectionPlan) {
+	for j := range len(pp.RowPtr) - 1 {
+		lo, hi := int(pp.RowPtr[j]), int(pp.RowPtr[j+1])
+		order := make([]int, hi-lo)
+		for k := range order {
+			order[k] = lo + k
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pp.Target[a], pp.Target[b]) })
+		permute := func(x []float32) {
+			old := slices.Clone(x[lo:hi])
+			for k, from := range order {
+				x[lo+k] = old[from-lo]
+			}
+		}
+		target := slices.Clone(pp.Target[lo:hi])
+		for k, from := range order {
+			pp.Target[lo+k] = target[from-lo]
+		}
+		for _, a := range pp.Arrays {
+			if len(a.Init) == len(pp.Target) {
+				permute(a.Init)
+			}
+		}
+		if pp.Delays != nil {
+			delays := slices.Clone(pp.Delays[lo:hi])
+			for k, from := range order {
+				pp.Delays[lo+k] = delays[from-lo]
+			}
+		}
+	}
 }
 
 func TestLifecycle(t *testing.T) {

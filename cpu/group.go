@@ -182,8 +182,8 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 func newStepWorker(p *ir.Program, n float32, spikeOut int) *stepWorker {
 	w := &stepWorker{
 		ev:     ir.NewEvaluator(p),
-		in:     make([][]float32, len(p.Inputs)),
-		out:    make([][]float32, len(p.Outputs)),
+		in:     padded(len(p.Inputs)),
+		out:    padded(len(p.Outputs)),
 		t:      make([]float32, blockLen),
 		index:  make([]float32, blockLen),
 		size:   make([]float32, blockLen),
@@ -200,6 +200,17 @@ func newStepWorker(p *ir.Program, n float32, spikeOut int) *stepWorker {
 	}
 	return w
 }
+
+// padded returns n slices with room after them for a cache line
+// (cacheLine): slices of one worker that it sets for every block, kept off
+// the lines of another worker's.
+func padded(n int) [][]float32 {
+	return make([][]float32, n, n+cacheLine/24)
+}
+
+// cacheLine is a size in bytes that keeps data written by one goroutine
+// off the cache lines of another's (two lines: CPUs fetch lines in pairs).
+const cacheLine = 128
 
 // copyArrays checks the arrays of a group or projection (n values each,
 // unique names, constant arrays constant and written by no output of p)

@@ -48,7 +48,19 @@ type pathway struct {
 	out     []effect
 	events  []int // events[q] is the number of synapses of spikes 0 … q-1
 	work    []*synWorker
+	// split, for OnPre where every row lists its targets in increasing
+	// order, holds the bounds of the postsynaptic neurons each worker of
+	// the postsynaptic group updates (worker w: split[w] … split[w+1]-1):
+	// worker w then runs the synapses onto its own neurons, adding to
+	// their ring slots, which no other worker touches and which stay in
+	// its core's cache for the delivery of the next steps.
+	split []uint32
 }
+
+// minSplit is the least number of synaptic events in a step for which the
+// workers share a pathway by target (pathway.split): below it one
+// goroutine runs them all, faster than handing them out.
+const minSplit = 256
 
 // effect is where a pathway output goes: a projection array, or a ring of
 // the postsynaptic group.
@@ -158,7 +170,16 @@ func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
 		pw.out = append(pw.out, effect{arr: a})
 	}
 	pw.events = make([]int, 0, pw.spikers.n+1)
-	pw.work = make([]*synWorker, max(1, min(workers, chunks(len(p.target), workers))))
+	n := max(1, min(workers, chunks(len(p.target), workers)))
+	if pw.delayed && p.sortedRows() && len(p.post.work) > 1 {
+		post := p.post
+		blocks, wn := len(post.counts), len(post.work)
+		for w := range wn + 1 {
+			pw.split = append(pw.split, uint32(min(post.n, blockLen*(blocks*w/wn))))
+		}
+		n = max(n, wn)
+	}
+	pw.work = make([]*synWorker, n)
 	for w := range pw.work {
 		pw.work[w] = newSynWorker(pw.prog)
 	}
@@ -322,16 +343,61 @@ func (pw *pathway) run(p *projection, b *Backend, s uint32) error {
 		pw.events = append(pw.events, pw.events[q]+int(pw.ptr[j+1]-pw.ptr[j]))
 	}
 	total := pw.events[len(spikes)]
+	if pw.split != nil && total >= minSplit {
+		n := len(pw.split) - 1
+		b.team.do(n, n, func(w, _ int) {
+			pw.work[w].runSplit(p, pw, b, s, pw.split[w], pw.split[w+1])
+		})
+		return pw.err()
+	}
 	n := chunks(total, len(pw.work))
 	b.team.do(n, len(pw.work), func(w, c int) {
 		pw.work[w].run(p, pw, b, s, total*c/n, total*(c+1)/n, n > 1)
 	})
+	return pw.err()
+}
+
+// err returns the first error of the pathway's workers.
+func (pw *pathway) err() error {
 	for _, w := range pw.work {
 		if w.err != nil {
 			return w.err
 		}
 	}
 	return nil
+}
+
+// runSplit runs pathway pw, whose rows list their targets in increasing
+// order, for the synapses of step s's spikes onto the postsynaptic neurons
+// lo … hi-1, which no other goroutine adds to.
+func (w *synWorker) runSplit(p *projection, pw *pathway, be *Backend, s uint32, lo, hi uint32) {
+	m := 0
+	for _, j := range pw.spikers.spikes {
+		start := pw.ptr[j]
+		row := p.target[start:pw.ptr[j+1]]
+		first, _ := slices.BinarySearch(row, lo)
+		end, _ := slices.BinarySearch(row[first:], hi)
+		for c := start + uint32(first); c < start+uint32(first+end); c++ {
+			if m == synBlock || pw.draws && m > 0 && c != w.syn[m-1]+1 {
+				w.flush(p, pw, be, s, m, false) // a block of random draws holds consecutive synapses
+				m = 0
+			}
+			w.syn[m], w.pre[m] = c, j
+			m++
+		}
+	}
+	w.flush(p, pw, be, s, m, false)
+}
+
+// sortedRows reports whether every row lists its targets in increasing
+// order (repeats allowed).
+func (p *projection) sortedRows() bool {
+	for j := range p.pre.n {
+		if !slices.IsSorted(p.target[p.rowPtr[j]:p.rowPtr[j+1]]) {
+			return false
+		}
+	}
+	return true
 }
 
 // run runs pathway pw for synaptic events a … b-1 of step s, counted over

@@ -22,11 +22,15 @@ const spinTime = 200 * time.Microsecond
 // The goroutine that calls newTeam and do is member 0; a team of one runs
 // every task in it.
 type team struct {
+	gen atomic.Uint64 // the number of phases handed out
+	_   [cacheLine - 8]byte
+	// pending counts the members still working on the current phase; it
+	// has a line of its own, apart from gen, which the members poll.
+	pending atomic.Int64
+	_       [cacheLine - 8]byte
 	size    int
-	gen     atomic.Uint64 // the number of phases handed out
-	pending atomic.Int64  // members still working on the current phase
-	tasks   int           // the number of tasks of the current phase
-	workers int           // the members that take tasks in this phase
+	tasks   int // the number of tasks of the current phase
+	workers int // the members that take tasks in this phase
 	task    func(w, c int)
 	quit    bool // set by stop
 	// crowded says that the team has more members than GOMAXPROCS

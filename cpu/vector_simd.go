@@ -79,10 +79,15 @@ func deliver(x []float32, acc []int64) {
 		offset := archsimd.BroadcastFloat64x4(magic)
 		below, above := archsimd.BroadcastInt64x4(-exactFixed-1), archsimd.BroadcastInt64x4(exactFixed)
 		scale := archsimd.BroadcastFloat32x8(inverseScale)
-		clear := archsimd.Int64x4{}
+		clear, zero := archsimd.Int64x4{}, archsimd.Float32x8{}
 		for i := 0; i < n; i += 8 {
 			lo := archsimd.LoadInt64x4((*[4]int64)(acc[i : i+4]))
 			hi := archsimd.LoadInt64x4((*[4]int64)(acc[i+4 : i+8]))
+			if lo.Or(hi).IsZero() { // most slots are empty: x + 0, flushed
+				v := archsimd.LoadFloat32x8((*[8]float32)(x[i : i+8])).Add(zero)
+				v.Masked(v.AsInt32x8().And(abs).Greater(maxDenorm)).Store((*[8]float32)(x[i : i+8]))
+				continue
+			}
 			if lo.Greater(below).And(above.Greater(lo)).And(hi.Greater(below)).And(above.Greater(hi)).ToBits() != 0xf {
 				large[i/8], some = true, true
 				continue

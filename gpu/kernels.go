@@ -350,6 +350,7 @@ func neuronSource(p *host.Plan, dg *group, ring32 bool) (string, layout, error) 
 		b.WriteString(tableSource)
 	}
 	fmt.Fprintf(&b, `shared uint words[2];
+shared uint base;
 void main() {
 	const uint N = %du;
 	const uint W = %du;
@@ -357,6 +358,7 @@ void main() {
 	uint i = gl_GlobalInvocationID.x;
 	uint lid = gl_LocalInvocationID.x;
 	uint step = clock_base + pc.row;
+	bool spiked = false;
 	if (lid < 2u) {
 		words[lid] = 0u;
 	}
@@ -383,7 +385,7 @@ void main() {
 		float spike = 0.0;
 		float %s;
 %s%s		if (spike != 0.0) {
-			list[atomicAdd(count[step & 1u], 1u)] = i;
+			spiked = true;
 			atomicOr(words[lid >> 5u], 1u << (lid & 31u));
 		}
 %s	}
@@ -394,6 +396,19 @@ void main() {
 		if (w < W) {
 			record[pc.row * W + w] = words[lid];
 		}
+	}
+	// The work group's spikes take one place in the list, with one
+	// atomic, in the order of their neurons.
+	if (lid == 0u) {
+		uint n = bitCount(words[0]) + bitCount(words[1]);
+		base = n > 0u ? atomicAdd(count[step & 1u], n) : 0u;
+	}
+	memoryBarrierShared();
+	barrier();
+	if (spiked) {
+		uint below = lid < 32u ? bitCount(words[0] & ((1u << lid) - 1u))
+			: bitCount(words[0]) + bitCount(words[1] & ((1u << (lid - 32u)) - 1u));
+		list[base + below] = i;
 	}
 }
 `, floatLiteral(float32(p.DT)), sink, indent(body, "\t\t"), sampleCode(dg, true), faultCode(dg))

@@ -16,6 +16,10 @@ const blockLen = 512
 // blockPad is the gap between the slots of an Evaluator, in elements.
 const blockPad = 16
 
+// cacheLine is a size in bytes that keeps data written by one goroutine
+// off the cache lines of another's (two lines: CPUs fetch lines in pairs).
+const cacheLine = 128
+
 // RNG locates a program's random draws: element i of a call to Run draws
 // from Philox with key Key and counter (Stream, First+i, Step, call).
 type RNG struct {
@@ -139,7 +143,7 @@ func NewEvaluator(p *Program) *Evaluator {
 	for _, c := range conds {
 		e.conds = append(e.conds, regs[slot[c]])
 	}
-	e.state = make([]uint8, len(conds))
+	e.state = make([]uint8, len(conds), max(len(conds), cacheLine)) // written per block: a line of its own
 	for _, r := range order {
 		in := p.Code[r]
 		st := step{op: in.Op, n: in.N, k: in.K, dst: regs[slot[r]], guards: gs[r]}
