@@ -51,6 +51,10 @@ type Config struct {
 	// reference), "vulkan" or "cpu".
 	Backend string
 	Device  string // Vulkan device, by index or part of its name
+	// RowWalk says how the Vulkan backend walks the synapse rows of
+	// spiking neurons; the zero value picks per projection
+	// (gpu.RowWalkAuto). Results are the same either way.
+	RowWalk gpu.RowWalk
 	// Progress receives a progress bar during Run; nil means standard error
 	// when it is a terminal, and none otherwise.
 	Progress io.Writer

@@ -115,13 +115,13 @@ func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, err
 	}
 	switch strings.ToLower(cfg.Backend) {
 	case "vulkan", "gpu":
-		b, err := gpu.New(gpu.Options{Device: cfg.Device})
+		b, err := gpu.New(gpu.Options{Device: cfg.Device, RowWalk: cfg.RowWalk})
 		if err != nil {
 			return nil, fmt.Errorf("vulkan backend: %w", err)
 		}
 		return b, nil
 	case "", "auto":
-		b, err := gpu.New(gpu.Options{Device: cfg.Device})
+		b, err := gpu.New(gpu.Options{Device: cfg.Device, RowWalk: cfg.RowWalk})
 		switch {
 		case err == nil:
 			return b, nil

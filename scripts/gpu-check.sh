@@ -15,7 +15,8 @@
 #      models/ir) and the root package's CPU/GPU comparisons on the first
 #      device, failing on any mismatch,
 #   3. times spikevk bench on the vulkan and cpu backends (COBA 4k to 1M,
-#      the Zerlaut network, and PD14 at full scale on vulkan; at most 30 s
+#      COBA 64k and 1M with the serial row walk on vulkan, the Zerlaut
+#      network, and PD14 at full scale on vulkan; at most 30 s
 #      of wall time per run, 60 s for PD14; -quick: COBA 4k and 16k for
 #      200 ms, Zerlaut on cpu, PD14 at 4,000 neurons, for lavapipe),
 # and writes OUTDIR/gpu-check.json (the bench rows and each step's result)
@@ -109,6 +110,11 @@ run() {
 		t=200
 	fi
 	step bench "$bin/spikevk" bench -backend vulkan,cpu -brian2 no -n "$sizes" -t "$t" -budget "$budget" -save "$out/bench.json"
+	serial=64000,1000000 # the auto walk is cooperative for COBA's rows of 80 on a GPU: the serial one for comparison
+	if [ -n "$quick" ]; then
+		serial=4000
+	fi
+	step bench-serial "$bin/spikevk" bench -backend vulkan -rowwalk serial -brian2 no -n "$serial" -t "$t" -budget "$budget" -save "$out/serial.json"
 	zerlaut=cpu
 	pd14=77169
 	if [ -n "$quick" ]; then
@@ -119,7 +125,7 @@ run() {
 	step bench-zerlaut "$bin/spikevk" bench -net zerlaut -backend "$zerlaut" -t "$t" -budget "$budget" -save "$out/zerlaut.json"
 	step bench-pd14 "$bin/spikevk" bench -net pd14 -n "$pd14" -backend vulkan -t "$t" -budget 60s -save "$out/pd14.json"
 	rows() { cat "$out/$1.json" 2>/dev/null || echo null; }
-	printf '{"steps": [%s], "bench": %s, "zerlaut": %s, "pd14": %s}\n' "${steps%,}" "$(rows bench)" "$(rows zerlaut)" "$(rows pd14)" >"$out/gpu-check.json"
+	printf '{"steps": [%s], "bench": %s, "serial": %s, "zerlaut": %s, "pd14": %s}\n' "${steps%,}" "$(rows bench)" "$(rows serial)" "$(rows zerlaut)" "$(rows pd14)" >"$out/gpu-check.json"
 	echo "gpu-check: $out/gpu-check.json and gpu-check.txt; $( [ "$failed" = 0 ] && echo all steps passed || echo SOME STEPS FAILED)"
 	return "$failed"
 }

@@ -66,3 +66,31 @@ func TestBenchNetworks(t *testing.T) {
 		t.Errorf("-net pd15: exit %d: %s", code, out.String())
 	}
 }
+
+// TestBenchRowWalk: -rowwalk serial,cooperative gives the Vulkan backend
+// a row for each walk, named by it, with the same rate (the walks give the
+// same spikes), and the CPU backend one row; an unknown walk is an error.
+func TestBenchRowWalk(t *testing.T) {
+	requireDevice(t)
+	var out, errOut bytes.Buffer
+	if code := run([]string{"bench", "-n", "1000", "-backend", "vulkan,cpu", "-rowwalk", "serial,cooperative", "-t", "20", "-brian2", "no", "-json"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var rows []benchRow
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	var names []string
+	for _, r := range rows {
+		names = append(names, r.Backend)
+		if r.Err != "" || r.Rate != rows[0].Rate {
+			t.Errorf("%s: rate %v, error %q; want the rate of %s, %v", r.Backend, r.Rate, r.Err, rows[0].Backend, rows[0].Rate)
+		}
+	}
+	if got := strings.Join(names, ","); got != "vulkan/serial,vulkan/cooperative,cpu" {
+		t.Errorf("rows %s, want vulkan/serial,vulkan/cooperative,cpu", got)
+	}
+	if code := run([]string{"bench", "-rowwalk", "zigzag"}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "auto, serial or cooperative") {
+		t.Errorf("-rowwalk zigzag: exit %d: %s", code, errOut.String())
+	}
+}
