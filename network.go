@@ -51,6 +51,9 @@ type Config struct {
 	// reference), "vulkan" or "cpu".
 	Backend string
 	Device  string // Vulkan device, by index or part of its name
+	// Workers is the number of goroutines of the CPU backend; 0 means one
+	// per core (GOMAXPROCS). Results do not depend on it.
+	Workers int
 	// RowWalk says how the Vulkan backend walks the synapse rows of
 	// spiking neurons; the zero value picks per projection
 	// (gpu.RowWalkAuto). Results are the same either way.

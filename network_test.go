@@ -146,6 +146,10 @@ func TestAPIErrors(t *testing.T) {
 			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
 			return net.Run(ctx, 1)
 		}, `unknown backend "quantum"`},
+		{"workers", func(net *spikevk.Network) error {
+			net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
+			return net.Run(ctx, 1)
+		}, "-2 workers: want 0 (one per core) or more"},
 		{"change after run", func(net *spikevk.Network) error {
 			g := net.Group("g", 10, spikevk.Builtin("lif_coba_exp"))
 			if err := net.Run(ctx, 1); err != nil {
@@ -157,11 +161,14 @@ func TestAPIErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			backend := "cpu"
-			if tt.name == "backend" {
-				backend = "quantum"
+			cfg := spikevk.Config{Backend: "cpu"}
+			switch tt.name {
+			case "backend":
+				cfg.Backend = "quantum"
+			case "workers":
+				cfg.Workers = -2
 			}
-			net := spikevk.New(spikevk.Config{Backend: backend})
+			net := spikevk.New(cfg)
 			defer net.Close()
 			err := tt.build(net)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -101,9 +101,12 @@ func build(n *Network) (*simulation, error) {
 // back to the CPU reference when no Vulkan device opens, unless a device
 // was asked for by name or index: then not finding it is an error.
 func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, error) {
+	if cfg.Workers < 0 {
+		return nil, fmt.Errorf("config: %d workers: want 0 (one per core) or more", cfg.Workers)
+	}
 	switch strings.ToLower(cfg.Backend) {
 	case "cpu":
-		return cpu.New(cpu.Options{}), nil
+		return cpu.New(cpu.Options{Workers: cfg.Workers}), nil
 	}
 	if shared != nil {
 		if err := gpu.Supports(shared.Info()); err != nil {
@@ -128,7 +131,7 @@ func openBackend(cfg Config, shared *vk.Context, tap gpu.Tap) (host.Backend, err
 		case cfg.Device != "":
 			return nil, fmt.Errorf("device %q: %w", cfg.Device, err)
 		}
-		return cpu.New(cpu.Options{}), nil
+		return cpu.New(cpu.Options{Workers: cfg.Workers}), nil
 	}
 	return nil, fmt.Errorf("unknown backend %q (known: auto, vulkan, cpu)", cfg.Backend)
 }

@@ -54,7 +54,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut|pd14] [-n SIZES] [-backend LIST] [-rowwalk LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents, or the PD14 microcircuit) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
+		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut|pd14] [-n SIZES] [-backend LIST] [-workers N] [-rowwalk LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents, or the PD14 microcircuit) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
 		fs.PrintDefaults()
 	}
 	network := fs.String("net", "coba", "the network: coba, cuba, pd14 (sized by -n; pd14: 77169, the full model) or zerlaut (10,000 neurons)")
@@ -63,6 +63,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
 	duration := fs.Float64("t", 1000, "biological time in ms")
 	budget := fs.Duration("budget", 2*time.Minute, "wall time allowed per run: a slower configuration simulates less time (see time_ms)")
+	workers := fs.Int("workers", 0, "goroutines of the CPU backend (0: one per core)")
 	rowWalk := fs.String("rowwalk", "auto", "how the Vulkan backend walks synapse rows: auto, serial, cooperative, or a list (a row each)")
 	brian := fs.String("brian2", "auto", "time Brian2's C++ standalone mode: auto (when installed), yes or no")
 	asJSON := fs.Bool("json", false, "print the rows as JSON")
@@ -95,6 +96,9 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	if *brian == "yes" && python == "" {
 		return errors.New("bench: Brian2 is not installed (Debian: apt-get install python3-brian)")
 	}
+	if *workers < 0 {
+		return fmt.Errorf("bench: -workers %d: want 0 (one per core) or more", *workers)
+	}
 	var walks []gpu.RowWalk
 	for _, w := range strings.Split(*rowWalk, ",") {
 		walk, ok := rowWalks[strings.TrimSpace(w)]
@@ -111,7 +115,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 				if k > 0 && b == "cpu" {
 					break // the CPU backend has one way
 				}
-				row := benchSpikevk(build, b, *device, walk, n, *duration, *budget)
+				row := benchSpikevk(build, b, *device, walk, *workers, n, *duration, *budget)
 				fmt.Fprintf(stderr, "%s n=%d: rtf %.3g %s\n", row.Backend, n, row.RealTimeFactor, row.Err)
 				rows = append(rows, row)
 			}
@@ -141,13 +145,13 @@ func bench(args []string, stdout, stderr io.Writer) error {
 // benchSpikevk times one backend on COBA with n neurons: the run is
 // shortened, and the table says so, when 10 ms of it predict more than the
 // budget.
-func benchSpikevk(build benchNetwork, backend, device string, walk gpu.RowWalk, n int, duration float64, budget time.Duration) benchRow {
+func benchSpikevk(build benchNetwork, backend, device string, walk gpu.RowWalk, workers, n int, duration float64, budget time.Duration) benchRow {
 	row := benchRow{Backend: backend, Neurons: n}
 	if backend != "cpu" && walk != gpu.RowWalkAuto {
 		row.Backend += "/" + walkNames[walk]
 	}
 	resetPeakRSS()
-	net, err := build(spikevk.Config{Seed: 1, Backend: backend, Device: device, RowWalk: walk, Progress: io.Discard}, n)
+	net, err := build(spikevk.Config{Seed: 1, Backend: backend, Device: device, RowWalk: walk, Workers: workers, Progress: io.Discard}, n)
 	if err != nil {
 		row.Err = err.Error()
 		return row

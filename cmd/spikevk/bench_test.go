@@ -94,3 +94,23 @@ func TestBenchRowWalk(t *testing.T) {
 		t.Errorf("-rowwalk zigzag: exit %d: %s", code, errOut.String())
 	}
 }
+
+// TestBenchWorkers: -workers 1 runs the CPU backend on one goroutine (its
+// device line says so), and a negative count is an error.
+func TestBenchWorkers(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"bench", "-n", "1000", "-backend", "cpu", "-workers", "1", "-t", "20", "-brian2", "no", "-json"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var rows []benchRow
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("%d rows (%v):\n%s", len(rows), err, out.String())
+	}
+	if !strings.HasSuffix(rows[0].Device, ", 1 workers") {
+		t.Errorf("device %q, want one worker", rows[0].Device)
+	}
+	errOut.Reset()
+	if code := run([]string{"bench", "-workers", "-1"}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "want 0 (one per core) or more") {
+		t.Errorf("-workers -1: exit %d: %s", code, errOut.String())
+	}
+}
