@@ -51,6 +51,12 @@ type Config struct {
 	// reference), "vulkan" or "cpu".
 	Backend string
 	Device  string // Vulkan device, by index or part of its name
+	// Procedural regenerates, on every spike, the rows of the projections
+	// that allow it instead of storing them (host.Network.Procedural:
+	// fixed_probability synapses whose variables and delay are the same
+	// for every synapse): the same synapses and spikes, no memory per
+	// synapse, more work per spike.
+	Procedural bool
 	// Workers is the number of goroutines of the CPU backend; 0 means one
 	// per core (GOMAXPROCS). Results do not depend on it.
 	Workers int
@@ -89,7 +95,7 @@ func New(cfg Config) *Network {
 	if cfg.DT == 0 {
 		cfg.DT = 0.1
 	}
-	return &Network{cfg: cfg, desc: host.Network{DT: cfg.DT, Seed: cfg.Seed}}
+	return &Network{cfg: cfg, desc: host.Network{DT: cfg.DT, Seed: cfg.Seed, Procedural: cfg.Procedural}}
 }
 
 // Err returns the first error of the calls that built the network.

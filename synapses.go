@@ -2,6 +2,7 @@ package spikevk
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/models"
@@ -176,10 +177,17 @@ func (p *Projection) Synapses() (i, j []int, err error) {
 	}
 	pp := p.net.sim.compiled.Plan.Projections[p.index]
 	d := p.desc()
-	for row := d.Pre.Lo; row < d.Pre.Hi; row++ {
-		for k := pp.RowPtr[row]; k < pp.RowPtr[row+1]; k++ {
-			i = append(i, row-d.Pre.Lo)
-			j = append(j, int(pp.Target[k])-d.Post.Lo)
+	var row []uint32
+	for pre := d.Pre.Lo; pre < d.Pre.Hi; pre++ {
+		row = row[:0]
+		if pp.Rows != nil {
+			row = pp.Rows.Row(row, pre) // procedural: drawn again
+		} else {
+			row = pp.Target[pp.RowPtr[pre]:pp.RowPtr[pre+1]]
+		}
+		for _, post := range row {
+			i = append(i, pre-d.Pre.Lo)
+			j = append(j, int(post)-d.Post.Lo)
 		}
 	}
 	return i, j, nil
@@ -197,6 +205,10 @@ func (p *Projection) Get(variable string) ([]float32, error) {
 	x, err := p.net.sim.backend.ProjectionArray(p.index, variable)
 	if err != nil {
 		return nil, fmt.Errorf("projection %q: %w", p.Name(), err)
+	}
+	if pp.Rows != nil { // procedural: one value for all synapses
+		n := int(pp.RowPtr[d.Pre.Hi] - pp.RowPtr[d.Pre.Lo])
+		return slices.Repeat(x, n), nil
 	}
 	return x[pp.RowPtr[d.Pre.Lo]:pp.RowPtr[d.Pre.Hi]], nil
 }

@@ -32,6 +32,12 @@ type projection struct {
 	onPre     pathway
 	onPost    pathway
 	step      stepper
+	// rows regenerates the rows of a procedural projection
+	// (host.ProjectionPlan.Rows); target then holds the rows of the
+	// step's spikes, spike q's at rowOf[q] … rowOf[q+1]-1, and a synapse
+	// is numbered by its place there.
+	rows  *host.Rows
+	rowOf []uint32
 }
 
 // pathway is OnPre or OnPost of a loaded projection: the program run for
@@ -63,7 +69,8 @@ type pathway struct {
 const minSplit = 256
 
 // effect is where a pathway output goes: a projection array, or a ring of
-// the postsynaptic group.
+// the postsynaptic group; neither for an output that keeps the value it
+// read.
 type effect struct {
 	arr  []float32
 	ring *ring
@@ -81,7 +88,7 @@ type synWorker struct {
 
 // newProjection checks a projection of the plan and copies its arrays.
 func newProjection(pp *host.ProjectionPlan, groups []*group, workers int) (*projection, error) {
-	p := &projection{name: pp.Name, rowPtr: pp.RowPtr, target: pp.Target, delay: pp.Delay, delays: pp.Delays}
+	p := &projection{name: pp.Name, rowPtr: pp.RowPtr, target: pp.Target, delay: pp.Delay, delays: pp.Delays, rows: pp.Rows}
 	if err := p.init(pp, groups, workers); err != nil {
 		return nil, err
 	}
@@ -99,7 +106,7 @@ func (p *projection) init(pp *host.ProjectionPlan, groups []*group, workers int)
 	if err := p.checkDelays(); err != nil {
 		return err
 	}
-	arrays, err := copyArrays(pp.Arrays, len(p.target), "synapses", pp.OnPre)
+	arrays, err := copyArrays(pp.Arrays, pp.ArrayLen(), "synapses", pp.OnPre)
 	if err != nil {
 		return err
 	}
@@ -107,6 +114,9 @@ func (p *projection) init(pp *host.ProjectionPlan, groups []*group, workers int)
 	p.onPre = pathway{prog: pp.OnPre, stream: pp.Stream, spikers: p.pre, ptr: p.rowPtr, delayed: true}
 	if err := p.onPre.init(p, pp.Arrays, workers); err != nil {
 		return fmt.Errorf("OnPre: %w", err)
+	}
+	if p.rows != nil && (pp.Step != nil || pp.OnPost != nil || pp.Delays != nil || pp.OnPre != nil && pp.OnPre.Draws > 0) {
+		return errors.New("procedural rows with per-synapse delays, random draws, on_post or clock-driven variables")
 	}
 	if pp.Step != nil {
 		if err := p.initStep(pp, workers); err != nil {
@@ -145,6 +155,7 @@ func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
 			consts[name] = k
 		}
 	}
+	orig := pw.prog
 	pw.prog = ir.Specialize(pw.prog, consts)
 	for k, name := range pw.prog.Inputs {
 		in, err := p.source(name)
@@ -167,11 +178,14 @@ func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
 		if !ok {
 			return fmt.Errorf("output %q names no array", o.Name)
 		}
+		if !host.Writes(orig, o.Name) {
+			a = nil // the value it had: nothing to write
+		}
 		pw.out = append(pw.out, effect{arr: a})
 	}
 	pw.events = make([]int, 0, pw.spikers.n+1)
-	n := max(1, min(workers, chunks(len(p.target), workers)))
-	if pw.delayed && p.sortedRows() && len(p.post.work) > 1 {
+	n := max(1, min(workers, chunks(p.synapses(), workers)))
+	if pw.delayed && (p.rows != nil || p.sortedRows()) && len(p.post.work) > 1 {
 		post := p.post
 		blocks, wn := len(post.counts), len(post.work)
 		for w := range wn + 1 {
@@ -200,18 +214,33 @@ func (p *projection) checkColumns(pp *host.ProjectionPlan) error {
 	return nil
 }
 
+// synapses is the number of synapses of the projection.
+func (p *projection) synapses() int {
+	if p.rows != nil {
+		return p.rows.Count
+	}
+	return len(p.target)
+}
+
 // checkRows checks the compressed sparse rows against the group sizes.
 func (p *projection) checkRows() error {
 	if len(p.rowPtr) != p.pre.n+1 {
 		return fmt.Errorf("%d row pointers for %d presynaptic neurons, want %d", len(p.rowPtr), p.pre.n, p.pre.n+1)
 	}
-	if p.rowPtr[0] != 0 || int(p.rowPtr[p.pre.n]) != len(p.target) {
-		return fmt.Errorf("rows span synapses %d … %d, want 0 … %d", p.rowPtr[0], p.rowPtr[p.pre.n], len(p.target))
+	if p.rowPtr[0] != 0 || int(p.rowPtr[p.pre.n]) != p.synapses() {
+		return fmt.Errorf("rows span synapses %d … %d, want 0 … %d", p.rowPtr[0], p.rowPtr[p.pre.n], p.synapses())
 	}
 	for j := range p.pre.n {
 		if p.rowPtr[j+1] < p.rowPtr[j] {
 			return fmt.Errorf("row %d ends at %d before it starts at %d", j, p.rowPtr[j+1], p.rowPtr[j])
 		}
+	}
+	if r := p.rows; r != nil {
+		if p.target != nil || r.PreLo < 0 || r.PostLo < 0 || r.PreLo+r.NPre > p.pre.n || r.PostLo+r.NPost > p.post.n {
+			return fmt.Errorf("procedural rows of %d → %d neurons from %d → %d, with %d targets, for groups of %d → %d",
+				r.NPre, r.NPost, r.PreLo, r.PostLo, len(p.target), p.pre.n, p.post.n)
+		}
+		return nil
 	}
 	for k, i := range p.target {
 		if int(i) >= p.post.n {
@@ -337,6 +366,9 @@ func (pw *pathway) run(p *projection, b *Backend, s uint32) error {
 	if pw.prog == nil {
 		return nil
 	}
+	if p.rows != nil {
+		return pw.regenerate(p, b, s)
+	}
 	spikes := pw.spikers.spikes
 	pw.events = append(pw.events[:0], 0)
 	for q, j := range spikes {
@@ -369,12 +401,16 @@ func (pw *pathway) err() error {
 
 // runSplit runs pathway pw, whose rows list their targets in increasing
 // order, for the synapses of step s's spikes onto the postsynaptic neurons
-// lo … hi-1, which no other goroutine adds to.
+// lo … hi-1, which no other goroutine adds to. The rows of a procedural
+// projection are those regenerate drew.
 func (w *synWorker) runSplit(p *projection, pw *pathway, be *Backend, s uint32, lo, hi uint32) {
 	m := 0
-	for _, j := range pw.spikers.spikes {
-		start := pw.ptr[j]
-		row := p.target[start:pw.ptr[j+1]]
+	for q, j := range pw.spikers.spikes {
+		start, stop := pw.ptr[j], pw.ptr[j+1]
+		if p.rows != nil {
+			start, stop = p.rowOf[q], p.rowOf[q+1]
+		}
+		row := p.target[start:stop]
 		first, _ := slices.BinarySearch(row, lo)
 		end, _ := slices.BinarySearch(row[first:], hi)
 		for c := start + uint32(first); c < start+uint32(first+end); c++ {
@@ -387,6 +423,27 @@ func (w *synWorker) runSplit(p *projection, pw *pathway, be *Backend, s uint32, 
 		}
 	}
 	w.flush(p, pw, be, s, m, false)
+}
+
+// regenerate runs OnPre for the synapses of step s's spikes of a
+// procedural projection: it draws their rows (host.Rows), in order, then
+// runs them with runSplit, shared by target where the workers share the
+// postsynaptic neurons.
+func (pw *pathway) regenerate(p *projection, b *Backend, s uint32) error {
+	p.target, p.rowOf = p.target[:0], append(p.rowOf[:0], 0)
+	for _, j := range pw.spikers.spikes {
+		p.target = p.rows.Row(p.target, int(j))
+		p.rowOf = append(p.rowOf, uint32(len(p.target)))
+	}
+	if pw.split != nil && len(p.target) >= minSplit {
+		n := len(pw.split) - 1
+		b.team.do(n, n, func(w, c int) {
+			pw.work[w].runSplit(p, pw, b, s, pw.split[c], pw.split[c+1])
+		})
+	} else {
+		pw.work[0].runSplit(p, pw, b, s, 0, uint32(p.post.n))
+	}
+	return pw.err()
 }
 
 // sortedRows reports whether every row lists its targets in increasing
@@ -476,13 +533,14 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 	}
 	for k, o := range pw.out {
 		vals := w.out[k][:m]
-		if o.ring == nil {
+		switch {
+		case o.ring != nil:
+			p.add(o.ring, s, syn, vals, shared)
+		case o.arr != nil:
 			for e, x := range syn {
 				o.arr[x] = vals[e]
 			}
-			continue
 		}
-		p.add(o.ring, s, syn, vals, shared)
 	}
 }
 

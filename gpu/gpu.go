@@ -512,7 +512,7 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	if err := b.checkProjection(pp); err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}
-	a, err := newArrays(pp.Arrays, pp.Synapses())
+	a, err := newArrays(pp.Arrays, pp.ArrayLen())
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}
@@ -538,12 +538,15 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	for j := range pre.plan.N {
 		longest = max(longest, int(pp.RowPtr[j+1]-pp.RowPtr[j]))
 	}
-	coop := b.cooperative(pp, pre.plan.N)
+	coop := pp.Rows == nil && b.cooperative(pp, pre.plan.N)
 	block, threads := rowBlock, pre.plan.N
 	if coop {
 		block, threads = rowBlock*localSize, pre.plan.N*localSize
 	}
 	blocks := max(1, (longest+block-1)/block)
+	if pp.Rows != nil {
+		blocks = 1 // a thread draws its spike's whole row
+	}
 	if dp.groups, err = b.checkGroups(owner, threads, blocks); err != nil {
 		return nil, err
 	}
@@ -551,16 +554,16 @@ func (b *Backend) loadProjection(pp *host.ProjectionPlan) (*projection, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gpu: %s: %w", owner, err)
 	}
-	rowPtr, err := upload(b, owner, "row pointers", pp.RowPtr)
-	if err != nil {
-		return nil, err
-	}
-	target, err := upload(b, owner, "targets", pp.Target)
-	if err != nil {
-		return nil, err
-	}
-	bufs := map[string]vk.Binding{"clock": b.clock, "spikes": pre.spikes, "rowptr": rowPtr, "target": target,
+	bufs := map[string]vk.Binding{"clock": b.clock, "spikes": pre.spikes,
 		"syn": dp.syn, "pre": pre.vars, "post": post.vars, "ring": post.ring}
+	if l.has("rowptr") {
+		if bufs["rowptr"], err = upload(b, owner, "row pointers", pp.RowPtr); err != nil {
+			return nil, err
+		}
+		if bufs["target"], err = upload(b, owner, "targets", pp.Target); err != nil {
+			return nil, err
+		}
+	}
 	if l.has("delays") {
 		if bufs["delays"], err = upload(b, owner, "delays", packDelays(pp.Delays)); err != nil {
 			return nil, err
@@ -588,8 +591,17 @@ func (b *Backend) checkProjection(pp *host.ProjectionPlan) error {
 			return fmt.Errorf("row pointers decrease at neuron %d", j)
 		}
 	}
-	if last := pp.RowPtr[pre.N]; int64(last) != int64(len(pp.Target)) {
-		return fmt.Errorf("row pointers end at %d for %d synapses", last, len(pp.Target))
+	if last := pp.RowPtr[pre.N]; int64(last) != int64(pp.Synapses()) {
+		return fmt.Errorf("row pointers end at %d for %d synapses", last, pp.Synapses())
+	}
+	if r := pp.Rows; r != nil {
+		switch {
+		case pp.Target != nil || r.PreLo < 0 || r.PostLo < 0 || r.PreLo+r.NPre > pre.N || r.PostLo+r.NPost > post.N:
+			return fmt.Errorf("procedural rows of %d → %d neurons from %d → %d, with %d targets, for groups of %d → %d",
+				r.NPre, r.NPost, r.PreLo, r.PostLo, len(pp.Target), pre.N, post.N)
+		case pp.Delays != nil || pp.OnPost != nil || pp.Step != nil || pp.OnPre != nil && pp.OnPre.Draws > 0:
+			return errors.New("procedural rows with per-synapse delays, random draws, on_post or clock-driven variables")
+		}
 	}
 	for k, t := range pp.Target {
 		if int(t) >= post.N {

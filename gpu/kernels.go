@@ -439,7 +439,8 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 	prog := pp.OnPre
 	postGroup := p.Groups[pp.Post]
 	same := pp.Pre == pp.Post
-	use := map[string]bool{"clock": true, "spikes": true, "rowptr": true, "target": true,
+	rows := pp.Rows
+	use := map[string]bool{"clock": true, "spikes": true, "rowptr": rows == nil, "target": rows == nil,
 		"delays": pp.Delays != nil, "syn": len(syn.slot) > 0, "pre": len(pre.slot) > 0, "post": !same && len(post.slot) > 0}
 	postBuf := "post"
 	if same {
@@ -497,6 +498,12 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 		fmt.Fprintf(&b, header, "#extension GL_EXT_shader_atomic_int64 : require")
 		l.declare(&b)
 	}
+	if rows != nil {
+		fmt.Fprintf(&b, proceduralScatter, postGroup.N, postGroup.Ring, rows.PreLo, rows.NPre, rows.NPost, rows.PostLo,
+			exclusionGLSL(rows), keyLiteral(rows.Key), rows.Stream, floatLiteral(rows.Scale), delay, floatLiteral(float32(p.DT)), sink)
+		fmt.Fprintf(&b, "%s%s%s\t}\n}\n", decls.String(), indent(body, "\t\t"), effects.String())
+		return b.String(), l, nil
+	}
 	spike, lane, stride, block := "gl_GlobalInvocationID.x", "0u", "1u", rowBlock
 	if coop {
 		spike, lane, stride, block = "gl_WorkGroupID.x", "gl_LocalInvocationID.x", fmt.Sprintf("%du", localSize), rowBlock*localSize
@@ -526,6 +533,62 @@ func scatterSource(p *host.Plan, pp *host.ProjectionPlan, syn, pre, post *arrays
 `, postGroup.N, postGroup.Ring, spike, block, block, block, lane, stride, delay, floatLiteral(float32(p.DT)), sink)
 	fmt.Fprintf(&b, "%s%s%s\t}\n}\n", decls.String(), indent(body, "\t\t"), effects.String())
 	return b.String(), l, nil
+}
+
+// proceduralScatter is the start of the scatter kernel of a procedural
+// projection (host.Rows): thread n draws the row of spike n as
+// host.Rows.Row does, word by word (philox, ph_uniform_open, pm_log,
+// geometric skipping), and runs OnPre for each synapse it finds; its
+// synapse index k is 0, where every synapse array is a constant.
+const proceduralScatter = `void main() {
+	const uint NPOST = %du;
+	const uint RING = %du;
+	const uint PRELO = %du;
+	const uint NPRE = %du;
+	const int64_t M = int64_t(%du);
+	const uint POSTLO = %du;
+	uint n = gl_GlobalInvocationID.x;
+	uint step = clock_base + pc.row;
+	if (n >= count[step & 1u]) {
+		return;
+	}
+	uint j = list[n];
+	uint r = j - PRELO;
+	if (j < PRELO || r >= NPRE) {
+		return;
+	}
+	int64_t f = %s;
+	int64_t m = f >= 0 ? M - 1 : M;
+	int64_t v = -1;
+	uvec4 words = uvec4(0u);
+	uint slot0 = step %% RING;
+	uint k = 0u;
+	for (uint w = 0u; ; w++) {
+		if ((w & 3u) == 0u) {
+			words = ph_draw(%s, %du, r, w >> 2u, 0u);
+		}
+		precise float gap = pm_log(ph_uniform_open(words[w & 3u])) * %s;
+		if (gap >= 4294967296.0) {
+			break;
+		}
+		v += 1 + int64_t(gap);
+		if (v >= m) {
+			break;
+		}
+		uint tgt = uint(f >= 0 && v >= f ? v + 1 : v) + POSTLO;
+		uint d = %s;
+		uint slot = (slot0 + 1u + d) %% RING;
+		precise float t_now = float(step + d) * %s;
+		float %s;
+`
+
+// exclusionGLSL is the GLSL expression, in the row r of the range, of the
+// postsynaptic neuron (of the range) that host.Rows leaves out, or -1.
+func exclusionGLSL(rows *host.Rows) string {
+	if !rows.Excluded {
+		return "-1"
+	}
+	return fmt.Sprintf("int64_t(r) + %d >= 0 && int64_t(r) + %d < M ? int64_t(r) + %d : -1", rows.Shift, rows.Shift, rows.Shift)
 }
 
 // indent prefixes every line of s with tab.

@@ -15,6 +15,14 @@ type Network struct {
 	Groups      []*Group
 	Projections []*Projection
 	Series      map[string]*Series // time series the groups' equations may call, by name
+	// Procedural regenerates the rows of every projection that allows it
+	// instead of storing them (Rows, ProjectionPlan.Rows): a
+	// fixed_probability rule with 0 < P < 1, a synapse model without
+	// on_post, clock-driven or summed variables, whose on_pre draws no
+	// random numbers and changes no synapse variable, with every synapse
+	// variable and the delay the same for all synapses. Other projections
+	// are stored.
+	Procedural bool
 }
 
 // Series is a time series, Brian's TimedArray: equations call it as

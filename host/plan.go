@@ -202,6 +202,33 @@ type ProjectionPlan struct {
 	ColPtr []uint32 // len Post's N + 1 with OnPost or a sum into Post, else nil
 	ColSyn []uint32
 	Arrays []Array // every input of OnPre, OnPost and Step that is not "t" nor named x_pre or x_post
+	// Rows, when set, regenerates the rows instead of Target, which is
+	// nil (procedural connectivity, Network.Procedural): RowPtr still
+	// counts each row's synapses, and every array is constant, with one
+	// value (ArrayLen).
+	Rows *Rows
+}
+
+// Targets returns the target of every synapse, in row order: Target, or
+// for a procedural projection its rows drawn again.
+func (p *ProjectionPlan) Targets() []uint32 {
+	if p.Rows == nil {
+		return p.Target
+	}
+	target := make([]uint32, 0, p.Rows.Count)
+	for j := range len(p.RowPtr) - 1 {
+		target = p.Rows.Row(target, j)
+	}
+	return target
+}
+
+// ArrayLen is the number of values of each of the projection's arrays:
+// one per synapse, or one for a procedural projection.
+func (p *ProjectionPlan) ArrayLen() int {
+	if p.Rows != nil {
+		return 1
+	}
+	return len(p.Target)
 }
 
 // Transpose returns the transposed index of synapses that end on neurons
@@ -224,7 +251,12 @@ func Transpose(target []uint32, n int) (colPtr, colSyn []uint32) {
 }
 
 // Synapses is the number of synapses of the projection.
-func (p *ProjectionPlan) Synapses() int { return len(p.Target) }
+func (p *ProjectionPlan) Synapses() int {
+	if p.Rows != nil {
+		return p.Rows.Count
+	}
+	return len(p.Target)
+}
 
 // Bytes is the memory the projection's synapses need: row pointers,
 // targets, the transposed index, per-synapse delays and the arrays that are not constant.

@@ -53,14 +53,23 @@ func (c *Compiled) compileProjection(net *Network, p *Projection) (*ProjectionPl
 		}
 		pp.OnPost = withoutUnusedLastUpdate(syn.OnPost.Program)
 	}
-	if err := c.connect(net, p, pp); err != nil {
-		return nil, nil, err
+	procedural := false
+	if net.Procedural && regenerable(p, pp, syn) {
+		var err error
+		if procedural, err = c.procedural(net, p, pp, syn); err != nil {
+			return nil, nil, err
+		}
 	}
-	if err := c.synapseValues(net, p, pp, syn); err != nil {
-		return nil, nil, err
-	}
-	if err := c.delays(net, p, pp); err != nil {
-		return nil, nil, err
+	if !procedural {
+		if err := c.connect(net, p, pp); err != nil {
+			return nil, nil, err
+		}
+		if err := c.synapseValues(net, p, pp, syn); err != nil {
+			return nil, nil, err
+		}
+		if err := c.delays(net, p, pp); err != nil {
+			return nil, nil, err
+		}
 	}
 	if pp.OnPost != nil && (pp.Delay > 0 || pp.Delays != nil) {
 		return nil, nil, fmt.Errorf("on_post with synaptic delays is not supported: on_pre runs when a spike is sent, so it would run before the on_post of postsynaptic spikes that come before the spike arrives")
@@ -237,6 +246,94 @@ func (c *Compiled) connect(net *Network, p *Projection, pp *ProjectionPlan) erro
 	}
 	pp.RowPtr, pp.Target = whole, target
 	return nil
+}
+
+// regenerable reports whether projection p, compiled to pp and syn so
+// far, may be procedural (Network.Procedural) as far as its rule and its
+// synapse model go; its values and delay decide the rest (procedural).
+func regenerable(p *Projection, pp *ProjectionPlan, syn *models.Synapse) bool {
+	if p.Conn.Rule != FixedProbability || !(p.Conn.P > 0 && p.Conn.P < 1) || pp.OnPre == nil || pp.OnPre.Draws > 0 ||
+		pp.OnPost != nil || pp.Step != nil || usesLastUpdate(pp.OnPre) || p.Delay.Array != nil {
+		return false
+	}
+	for _, v := range syn.Vars {
+		if Writes(pp.OnPre, v.Name) {
+			return false
+		}
+	}
+	for _, v := range p.Values {
+		if v.Array != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// procedural makes pp procedural (ProjectionPlan.Rows) when every synapse
+// variable and the delay have one value for all synapses: their
+// expressions, evaluated for two synapses with different indices, draw
+// nothing and agree. It reports whether it did.
+func (c *Compiled) procedural(net *Network, p *Projection, pp *ProjectionPlan, syn *models.Synapse) (bool, error) {
+	dims := map[string]units.Dim{"delay": units.BaseDim(units.Time)}
+	for _, v := range syn.Vars {
+		dims[v.Name] = v.Dim
+	}
+	ev := evaluation{key: c.Plan.Seed, dims: dims, arrays: map[string][]float32{}, n: 2,
+		index: func(k int) [2]float32 { return [2]float32{float32(k), float32(2 * k)} }}
+	one := func(v Value, strm uint32) (float32, bool, error) {
+		v.Lo, v.Hi = 0, 2
+		x, random, err := ev.evalDraws(v, strm)
+		if err != nil || random || math.Float32bits(x[0]) != math.Float32bits(x[1]) {
+			return 0, false, err
+		}
+		ev.arrays[v.Var] = x
+		return x[0], true, nil
+	}
+	values := map[string]float32{}
+	for k, v := range p.Values {
+		if _, ok := dims[v.Var]; !ok || v.Var == "delay" {
+			return false, nil // synapseValues reports it
+		}
+		x, ok, err := one(v, stream("synapse value", p.Name, v.Var, fmt.Sprint(k)))
+		if err != nil || !ok {
+			return false, nil // synapseValues reports errors
+		}
+		values[v.Var] = x
+	}
+	delay := uint32(0)
+	if d := p.Delay; d.Expr != "" {
+		d.Var = "delay"
+		ms, ok, err := one(d, stream("delay", p.Name))
+		if err != nil || !ok {
+			return false, nil // delays reports errors
+		}
+		steps := math.Round(float64(ms) / net.DT)
+		if !(ms >= 0) || math.Abs(float64(ms)/net.DT-steps) > 1e-3 || steps > MaxDelaySteps {
+			return false, nil
+		}
+		delay = uint32(steps)
+	}
+	nPre, nPost := p.Pre.Hi-p.Pre.Lo, p.Post.Hi-p.Post.Lo
+	rows, err := NewRows(p.Conn, nPre, nPost, p.Pre.Group == p.Post.Group, p.Pre.Lo-p.Post.Lo,
+		c.Plan.Seed, stream("connect", p.Name), p.Pre.Lo, p.Post.Lo)
+	if err != nil {
+		return false, err
+	}
+	pp.Rows = rows
+	pp.RowPtr = make([]uint32, c.Plan.Groups[p.Pre.Group].N+1)
+	for j := range pp.RowPtr[1:] {
+		pp.RowPtr[j+1] = pp.RowPtr[j] + uint32(rows.Len(j))
+	}
+	for _, v := range syn.Vars {
+		pp.Arrays = append(pp.Arrays, Array{Name: v.Name, Init: []float32{values[v.Name]}})
+	}
+	if readsLastUpdate(pp.OnPre) { // an input on_pre keeps unread
+		pp.Arrays = append(pp.Arrays, Array{Name: models.InputLastUpdate, Init: []float32{0}})
+	}
+	pp.Delay = delay
+	post := c.Plan.Groups[p.Post.Group]
+	post.Ring = max(post.Ring, int(delay)+1)
+	return true, nil
 }
 
 // synapseValues fills the synapse variables: 0 unless a value is given.
@@ -441,6 +538,13 @@ func reads(p *ir.Program, name string) bool {
 // readsLastUpdate reports whether pathway p reads InputLastUpdate.
 func readsLastUpdate(p *ir.Program) bool {
 	return p != nil && slices.Contains(p.Inputs, models.InputLastUpdate)
+}
+
+// usesLastUpdate reports whether pathway p reads InputLastUpdate and uses
+// it (a program keeps the inputs of its model, used or not).
+func usesLastUpdate(p *ir.Program) bool {
+	k := slices.Index(p.Inputs, models.InputLastUpdate)
+	return k >= 0 && p.Uses(k)
 }
 
 // withoutUnusedLastUpdate drops the output lastupdate of a pathway without

@@ -62,7 +62,7 @@ func (p *Plan) NewState() *State {
 		s.Groups[gi] = gs
 	}
 	for pi, pp := range p.Projections {
-		s.Projections[pi] = ProjectionState{Name: pp.Name, Arrays: newArrayStates(pp.Arrays, pp.Synapses())}
+		s.Projections[pi] = ProjectionState{Name: pp.Name, Arrays: newArrayStates(pp.Arrays, pp.ArrayLen())}
 	}
 	return s
 }
@@ -114,7 +114,7 @@ func (p *Plan) CheckState(s *State) error {
 		if ps.Name != pp.Name {
 			return fmt.Errorf("state: %s: the state's projection %d is %q", owner, pi, ps.Name)
 		}
-		if err := checkArrays(owner, pp.Arrays, ps.Arrays, pp.Synapses()); err != nil {
+		if err := checkArrays(owner, pp.Arrays, ps.Arrays, pp.ArrayLen()); err != nil {
 			return err
 		}
 	}
@@ -175,6 +175,9 @@ func (p *Plan) Fingerprint() string {
 		f.write(pp.RowPtr)
 		f.write(pp.Target)
 		f.write(pp.Delays)
+		if pp.Rows != nil { // procedural: rows regenerated, arrays of one value
+			f.ints(pp.Rows.Count, pp.ArrayLen())
+		}
 		if pp.OnPost != nil {
 			f.ints(int(pp.PostStream))
 			f.program(pp.OnPost)

@@ -373,7 +373,8 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 			weights = a.Init
 		}
 	}
-	n := len(pp.Target)
+	target := pp.Targets()
+	n := len(target)
 	if len(weights) != n && len(weights) != 1 {
 		return nil, fmt.Errorf("the plan holds %d weights for %d synapses", len(weights), n)
 	}
@@ -415,7 +416,7 @@ func (e *exporter) projection(k int, p *host.Projection) (*edges, error) {
 		}
 	}
 	for s := range n {
-		ed.tgt[s] = uint64(pp.Target[s])
+		ed.tgt[s] = uint64(target[s])
 		x := float64(weights[min(s, len(weights)-1)])
 		if err := checkSign(x, ed); err != nil {
 			return nil, fmt.Errorf("synapse %d (%d → %d): %w", s, ed.src[s], ed.tgt[s], err)

@@ -54,7 +54,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut|pd14] [-n SIZES] [-backend LIST] [-workers N] [-rowwalk LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents, or the PD14 microcircuit) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
+		fmt.Fprintln(stderr, "usage: spikevk bench [-net coba|cuba|zerlaut|pd14] [-n SIZES] [-backend LIST] [-connectivity LIST] [-workers N] [-rowwalk LIST] [-t MS] [-brian2 auto|yes|no] [-json] [-save FILE]\n\ntimes a benchmark network (COBA or CUBA with 80 synapses per neuron at each size, the Zerlaut 2019 network:\n10,000 neurons, p = 0.05, Poisson afferents, or the PD14 microcircuit) on each backend, and on Brian2's C++ standalone mode\n\nflags:")
 		fs.PrintDefaults()
 	}
 	network := fs.String("net", "coba", "the network: coba, cuba, pd14 (sized by -n; pd14: 77169, the full model) or zerlaut (10,000 neurons)")
@@ -63,6 +63,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
 	duration := fs.Float64("t", 1000, "biological time in ms")
 	budget := fs.Duration("budget", 2*time.Minute, "wall time allowed per run: a slower configuration simulates less time (see time_ms)")
+	connectivity := fs.String("connectivity", "stored", "stored, procedural (rows drawn again on every spike, Config.Procedural), or both: stored,procedural")
 	workers := fs.Int("workers", 0, "goroutines of the CPU backend (0: one per core)")
 	rowWalk := fs.String("rowwalk", "auto", "how the Vulkan backend walks synapse rows: auto, serial, cooperative, or a list (a row each)")
 	brian := fs.String("brian2", "auto", "time Brian2's C++ standalone mode: auto (when installed), yes or no")
@@ -107,17 +108,31 @@ func bench(args []string, stdout, stderr io.Writer) error {
 		}
 		walks = append(walks, walk)
 	}
+	var procedural []bool
+	for _, c := range strings.Split(*connectivity, ",") {
+		switch strings.TrimSpace(c) {
+		case "stored":
+			procedural = append(procedural, false)
+		case "procedural":
+			procedural = append(procedural, true)
+		default:
+			return fmt.Errorf("bench: unknown connectivity %q (stored or procedural)", c)
+		}
+	}
 	var rows []benchRow
 	for _, n := range ns {
 		for _, b := range strings.Split(*backends, ",") {
 			b = strings.TrimSpace(b)
-			for k, walk := range walks {
-				if k > 0 && b == "cpu" {
-					break // the CPU backend has one way
+			for _, proc := range procedural {
+				for k, walk := range walks {
+					if k > 0 && (b == "cpu" || proc) {
+						break // one way: the CPU backend's, and a thread per spike drawing its row
+					}
+					cfg := spikevk.Config{Seed: 1, Backend: b, Device: *device, RowWalk: walk, Workers: *workers, Procedural: proc, Progress: io.Discard}
+					row := benchSpikevk(build, cfg, n, *duration, *budget)
+					fmt.Fprintf(stderr, "%s n=%d: rtf %.3g %s\n", row.Backend, n, row.RealTimeFactor, row.Err)
+					rows = append(rows, row)
 				}
-				row := benchSpikevk(build, b, *device, walk, *workers, n, *duration, *budget)
-				fmt.Fprintf(stderr, "%s n=%d: rtf %.3g %s\n", row.Backend, n, row.RealTimeFactor, row.Err)
-				rows = append(rows, row)
 			}
 		}
 		if python != "" && (*network == "coba" || *network == "cuba") {
@@ -145,13 +160,16 @@ func bench(args []string, stdout, stderr io.Writer) error {
 // benchSpikevk times one backend on COBA with n neurons: the run is
 // shortened, and the table says so, when 10 ms of it predict more than the
 // budget.
-func benchSpikevk(build benchNetwork, backend, device string, walk gpu.RowWalk, workers, n int, duration float64, budget time.Duration) benchRow {
-	row := benchRow{Backend: backend, Neurons: n}
-	if backend != "cpu" && walk != gpu.RowWalkAuto {
-		row.Backend += "/" + walkNames[walk]
+func benchSpikevk(build benchNetwork, cfg spikevk.Config, n int, duration float64, budget time.Duration) benchRow {
+	row := benchRow{Backend: cfg.Backend, Neurons: n}
+	if cfg.Backend != "cpu" && cfg.RowWalk != gpu.RowWalkAuto {
+		row.Backend += "/" + walkNames[cfg.RowWalk]
+	}
+	if cfg.Procedural {
+		row.Backend += "/procedural"
 	}
 	resetPeakRSS()
-	net, err := build(spikevk.Config{Seed: 1, Backend: backend, Device: device, RowWalk: walk, Workers: workers, Progress: io.Discard}, n)
+	net, err := build(cfg, n)
 	if err != nil {
 		row.Err = err.Error()
 		return row

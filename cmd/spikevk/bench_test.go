@@ -114,3 +114,26 @@ func TestBenchWorkers(t *testing.T) {
 		t.Errorf("-workers -1: exit %d: %s", code, errOut.String())
 	}
 }
+
+// TestBenchConnectivity: -connectivity stored,procedural gives a row for
+// each, named by it, with the same rate and less memory per synapse for
+// the procedural one; an unknown form is an error.
+func TestBenchConnectivity(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"bench", "-n", "1000", "-backend", "cpu", "-connectivity", "stored,procedural", "-t", "20", "-brian2", "no", "-json"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var rows []benchRow
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("%d rows (%v):\n%s", len(rows), err, out.String())
+	}
+	stored, procedural := rows[0], rows[1]
+	if stored.Backend != "cpu" || procedural.Backend != "cpu/procedural" || procedural.Rate != stored.Rate ||
+		procedural.Synapses != stored.Synapses || !(procedural.BytesPerSyn < stored.BytesPerSyn/10) {
+		t.Errorf("rows %+v and %+v", stored, procedural)
+	}
+	errOut.Reset()
+	if code := run([]string{"bench", "-connectivity", "lazy"}, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "stored or procedural") {
+		t.Errorf("-connectivity lazy: exit %d: %s", code, errOut.String())
+	}
+}

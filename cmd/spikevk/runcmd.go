@@ -136,6 +136,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	device := fs.String("device", os.Getenv("SPIKEVK_DEVICE"), "Vulkan device, by index or name")
 	duration := fs.Float64("t", 0, "biological time in ms instead of the file's duration")
 	out := fs.String("out", "spikevk-out", "output folder for the recordings and metadata.json, written during the run and at its end (empty: none); default: the file's output, else spikevk-out")
+	procedural := fs.Bool("procedural", false, "draw the rows of fixed_probability synapses with one value per variable again on every spike instead of storing them")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	plot := fs.Bool("plot", false, "write the standard figures (spikevk plot) into the -out folder after the run")
 	printDefault := fs.Bool("print-default", false, "print the default network file and exit")
@@ -160,7 +161,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if *plot && *out == "" {
 		return fmt.Errorf("run: -plot draws the files of -out, which is empty")
 	}
-	cfg := spikevk.Config{Backend: *backend, Device: *device}
+	cfg := spikevk.Config{Backend: *backend, Device: *device, Procedural: *procedural}
 	switch {
 	case *every < 0:
 		return fmt.Errorf("run: -checkpoint-every %g ms is negative", *every)

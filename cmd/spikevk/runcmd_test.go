@@ -72,3 +72,34 @@ func TestRunCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestRunProcedural: run -procedural gives the default network's spikes
+// and synapses with no memory per synapse.
+func TestRunProcedural(t *testing.T) {
+	summary := func(extra ...string) (spikes, synapses int, size int64) {
+		var out, errOut bytes.Buffer
+		args := append([]string{"run", "-backend", "cpu", "-set", "size=500", "-set", "p=0.1", "-t", "100", "-out", t.TempDir(), "-json"}, extra...)
+		if code := run(args, &out, &errOut); code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, errOut.String())
+		}
+		var s struct {
+			Synapses int   `json:"synapses"`
+			Bytes    int64 `json:"synapse_bytes"`
+			Groups   []struct {
+				Spikes int `json:"spikes"`
+			} `json:"groups"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &s); err != nil || len(s.Groups) == 0 {
+			t.Fatalf("%v:\n%s", err, out.String())
+		}
+		return s.Groups[0].Spikes, s.Synapses, s.Bytes
+	}
+	spikes, synapses, stored := summary()
+	pSpikes, pSynapses, procedural := summary("-procedural")
+	if pSpikes != spikes || pSynapses != synapses || spikes == 0 {
+		t.Errorf("-procedural: %d spikes, %d synapses; stored: %d, %d", pSpikes, pSynapses, spikes, synapses)
+	}
+	if procedural >= stored/10 {
+		t.Errorf("-procedural: %d bytes of synapses, stored %d", procedural, stored)
+	}
+}
