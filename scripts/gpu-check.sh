@@ -14,11 +14,12 @@
 #   2. runs the conformance suite (gpu), the GPU exactness tests (models,
 #      models/ir) and the root package's CPU/GPU comparisons on the first
 #      device, failing on any mismatch,
-#   3. times spikevk bench on the vulkan and cpu backends (COBA 4k to 1M,
-#      COBA 64k and 1M with the serial row walk on vulkan, the Zerlaut
-#      network, and PD14 at full scale on vulkan; at most 30 s
-#      of wall time per run, 60 s for PD14; -quick: COBA 4k and 16k for
-#      200 ms, Zerlaut on cpu, PD14 at 4,000 neurons, for lavapipe),
+#   3. times spikevk bench on the vulkan and cpu backends (COBA 4k to 1M;
+#      COBA 64k and 1M on vulkan with the serial row walk and with
+#      procedural rows; the Zerlaut network; PD14 at full scale on vulkan;
+#      at most 30 s of wall time per run, 60 s for PD14; -quick: COBA 4k
+#      and 16k for 200 ms, the serial and procedural runs at 4k, Zerlaut on
+#      cpu, PD14 at 4,000 neurons, for lavapipe),
 # and writes OUTDIR/gpu-check.json (the bench rows and each step's result)
 # and OUTDIR/gpu-check.txt (the tables). OUTDIR defaults to $OUT, else
 # gpu-check-out. It exits non-zero when any step fails.
@@ -115,6 +116,7 @@ run() {
 		serial=4000
 	fi
 	step bench-serial "$bin/spikevk" bench -backend vulkan -rowwalk serial -brian2 no -n "$serial" -t "$t" -budget "$budget" -save "$out/serial.json"
+	step bench-procedural "$bin/spikevk" bench -backend vulkan -connectivity procedural -brian2 no -n "$serial" -t "$t" -budget "$budget" -save "$out/procedural.json"
 	zerlaut=cpu
 	pd14=77169
 	if [ -n "$quick" ]; then
@@ -125,7 +127,7 @@ run() {
 	step bench-zerlaut "$bin/spikevk" bench -net zerlaut -backend "$zerlaut" -t "$t" -budget "$budget" -save "$out/zerlaut.json"
 	step bench-pd14 "$bin/spikevk" bench -net pd14 -n "$pd14" -backend vulkan -t "$t" -budget 60s -save "$out/pd14.json"
 	rows() { cat "$out/$1.json" 2>/dev/null || echo null; }
-	printf '{"steps": [%s], "bench": %s, "serial": %s, "zerlaut": %s, "pd14": %s}\n' "${steps%,}" "$(rows bench)" "$(rows serial)" "$(rows zerlaut)" "$(rows pd14)" >"$out/gpu-check.json"
+	printf '{"steps": [%s], "bench": %s, "serial": %s, "procedural": %s, "zerlaut": %s, "pd14": %s}\n' "${steps%,}" "$(rows bench)" "$(rows serial)" "$(rows procedural)" "$(rows zerlaut)" "$(rows pd14)" >"$out/gpu-check.json"
 	echo "gpu-check: $out/gpu-check.json and gpu-check.txt; $( [ "$failed" = 0 ] && echo all steps passed || echo SOME STEPS FAILED)"
 	return "$failed"
 }
