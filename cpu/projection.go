@@ -426,17 +426,36 @@ func (w *synWorker) runSplit(p *projection, pw *pathway, be *Backend, s uint32, 
 }
 
 // regenerate runs OnPre for the synapses of step s's spikes of a
-// procedural projection: it draws their rows (host.Rows), in order, then
-// runs them with runSplit, shared by target where the workers share the
-// postsynaptic neurons.
+// procedural projection: the workers draw their rows (host.Rows) into
+// place, a share of the spikes each, then run them with runSplit, shared
+// by target, where they share the postsynaptic neurons.
 func (pw *pathway) regenerate(p *projection, b *Backend, s uint32) error {
-	p.target, p.rowOf = p.target[:0], append(p.rowOf[:0], 0)
-	for _, j := range pw.spikers.spikes {
-		p.target = p.rows.Row(p.target, int(j))
-		p.rowOf = append(p.rowOf, uint32(len(p.target)))
+	spikes := pw.spikers.spikes
+	p.rowOf = append(p.rowOf[:0], 0)
+	for q, j := range spikes {
+		p.rowOf = append(p.rowOf, p.rowOf[q]+uint32(p.rows.Len(int(j))))
 	}
-	if pw.split != nil && len(p.target) >= minSplit {
-		n := len(pw.split) - 1
+	total := int(p.rowOf[len(spikes)])
+	p.target = slices.Grow(p.target[:0], total)[:total]
+	// Each worker draws the rows of a share of the spikes in place: the
+	// rows' lengths are known (host.Rows.Len), so are their places.
+	n := 1
+	if pw.split != nil && total >= minSplit {
+		n = len(pw.split) - 1
+	}
+	var short atomic.Bool
+	b.team.do(n, n, func(_, c int) {
+		for q := len(spikes) * c / n; q < len(spikes)*(c+1)/n; q++ {
+			at, end := p.rowOf[q], p.rowOf[q+1]
+			if row := p.rows.Row(p.target[at:at:end], int(spikes[q])); len(row) != int(end-at) {
+				short.Store(true) // cannot happen: Len is the length Row draws
+			}
+		}
+	})
+	if short.Load() {
+		return errors.New("a drawn row differs in length from the plan's")
+	}
+	if n > 1 {
 		b.team.do(n, n, func(w, c int) {
 			pw.work[w].runSplit(p, pw, b, s, pw.split[c], pw.split[c+1])
 		})
