@@ -281,10 +281,27 @@ func (g *group) bytes() int64 {
 // fills the spike list and the spike record rec, and returns the first
 // faulty value after the step, or nil.
 func (g *group) step(b *Backend, s uint32, tm float32, rec []uint32) (*host.StateError, error) {
+	b.team.do(len(g.work), len(g.work), func(w, _ int) { g.share(b, w, s, tm, rec) })
+	return g.finish(b, s)
+}
+
+// share updates worker w's share of the group's blocks in step s (the
+// same every step: team.work's division of the blocks among len(g.work)
+// workers); a worker beyond them has none.
+func (g *group) share(b *Backend, w int, s uint32, tm float32, rec []uint32) {
+	if w >= len(g.work) {
+		return
+	}
 	slot := int(s%uint32(g.ringLen)) * g.n
-	b.team.do(len(g.counts), len(g.work), func(w, c int) {
+	blocks, n := len(g.counts), len(g.work)
+	for c := blocks * w / n; c < blocks*(w+1)/n; c++ {
 		g.block(g.work[w], c, slot, s, tm, b, rec)
-	})
+	}
+}
+
+// finish ends step s once every share is updated: it gathers the spike
+// list and returns the first faulty value, or the first error.
+func (g *group) finish(b *Backend, s uint32) (*host.StateError, error) {
 	g.spikes = g.spikes[:0]
 	for c, n := range g.counts {
 		g.spikes = append(g.spikes, g.found[c*blockLen:c*blockLen+n]...)

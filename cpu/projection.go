@@ -389,6 +389,15 @@ func (pw *pathway) run(p *projection, b *Backend, s uint32) error {
 	return pw.err()
 }
 
+// share runs worker w's share (pathway.split) of the pathway for step s's
+// spikes; a worker beyond the shares has none.
+func (pw *pathway) share(p *projection, b *Backend, s uint32, w int) {
+	if pw.prog == nil || w+1 >= len(pw.split) {
+		return
+	}
+	pw.work[w].runSplit(p, pw, b, s, pw.split[w], pw.split[w+1])
+}
+
 // err returns the first error of the pathway's workers.
 func (pw *pathway) err() error {
 	for _, w := range pw.work {
