@@ -164,26 +164,22 @@ func (e *Evaluator) skip(gs []guard, m int) bool {
 	return false
 }
 
-// uniformity says whether the booleans c are all true, all false or
-// mixed.
+// uniformity says whether the booleans c (at least one) are all true,
+// all false or mixed, with the vector loop (eval_simd.go) for as many as
+// it takes; it stops at the first that differs from the others.
 func uniformity(c []float32) uint8 {
-	switch countTrue(c) {
-	case len(c):
-		return allTrue
-	case 0:
-		return allFalse
-	}
-	return mixed
-}
-
-// countTrue returns the number of true booleans (not 0) in c, with the
-// vector loop (eval_simd.go) for as many as it takes.
-func countTrue(c []float32) int {
-	n, count := vectorCountTrue(c)
+	n, u := vectorUniformity(c)
 	for _, x := range c[n:] {
+		v := allFalse
 		if x != 0 {
-			count++
+			v = allTrue
+		}
+		switch {
+		case u == unknown:
+			u = v
+		case u != v:
+			return mixed
 		}
 	}
-	return count
+	return u
 }

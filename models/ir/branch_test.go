@@ -57,3 +57,34 @@ func TestBranchSkip(t *testing.T) {
 		}
 	}
 }
+
+// TestUniformity: the uniformity of a block's condition, from the vector
+// loop and the scalar one, for lengths that are and are not multiples of
+// 8, with the odd one out at each place.
+func TestUniformity(t *testing.T) {
+	for _, n := range []int{1, 7, 8, 9, 16, 37, blockLen} {
+		for _, base := range []float32{0, 1} {
+			c := make([]float32, n)
+			for i := range c {
+				c[i] = base
+			}
+			want := allFalse
+			if base == 1 {
+				want = allTrue
+			}
+			if got := uniformity(c); got != want {
+				t.Errorf("%d elements all %v: %d, want %d", n, base, got, want)
+			}
+			for _, odd := range []int{0, n / 2, n - 1} {
+				if n == 1 {
+					break
+				}
+				c[odd] = 1 - base
+				if got := uniformity(c); got != mixed {
+					t.Errorf("%d elements %v but element %d: %d, want mixed", n, base, odd, got)
+				}
+				c[odd] = base
+			}
+		}
+	}
+}

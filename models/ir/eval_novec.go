@@ -12,4 +12,4 @@ var (
 
 func vectorFlush(dst, src []float32) int { return 0 }
 
-func vectorCountTrue(c []float32) (n, count int) { return 0, 0 }
+func vectorUniformity(c []float32) (int, uint8) { return 0, unknown }

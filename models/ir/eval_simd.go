@@ -4,7 +4,6 @@ package ir
 
 import (
 	"math"
-	"math/bits"
 	"simd/archsimd"
 
 	"github.com/spikevk/spikevk/internal/pmath"
@@ -458,17 +457,29 @@ func vectorExp(dst, a []float32) {
 	}
 }
 
-// vectorCountTrue counts the true booleans (not 0) among the first n
-// elements of c, a multiple of 8, and returns n and the count.
-func vectorCountTrue(c []float32) (n, count int) {
+// vectorUniformity returns how many elements of c it looked at, a
+// multiple of 8 (all of them once they are mixed), and their uniformity
+// (unknown for none).
+func vectorUniformity(c []float32) (int, uint8) {
 	if !hasAVX2 {
-		return 0, 0
+		return 0, unknown
 	}
-	n = len(c) &^ 7
+	n, u := len(c)&^7, unknown
 	zero := archsimd.Float32x8{}
 	for i := 0; i < n; i += 8 {
-		count += bits.OnesCount8(vec(c, i).NotEqual(zero).ToBits())
+		v := mixed
+		switch vec(c, i).NotEqual(zero).ToBits() {
+		case 0xff:
+			v = allTrue
+		case 0:
+			v = allFalse
+		}
+		if v == mixed || u != unknown && u != v {
+			archsimd.ClearAVXUpperBits()
+			return len(c), mixed
+		}
+		u = v
 	}
 	archsimd.ClearAVXUpperBits()
-	return n, count
+	return n, u
 }
