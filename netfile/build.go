@@ -214,8 +214,8 @@ type builder struct {
 }
 
 // Build builds the network of f with cfg's backend, device and progress
-// writer; the file gives the time step, the seed and, when cfg names no
-// backend, the backend. Nothing runs: the first Run draws the synapses.
+// writer; the file gives the time step, the seed, when cfg names no
+// backend the backend, and procedural: true sets cfg.Procedural. Nothing runs: the first Run draws the synapses.
 func (f *File) Build(cfg spikevk.Config) (*Network, error) {
 	b := &builder{f: f, sc: &scope{consts: map[string]constant{}}, out: &Network{}, poisson: map[string]bool{}}
 	top := map[string]*yaml.Node{}
@@ -271,6 +271,15 @@ func (f *File) Build(cfg spikevk.Config) (*Network, error) {
 			return nil, err
 		}
 		cfg.Backend = text
+	}
+	if n := top["procedural"]; n != nil {
+		switch n.Value {
+		case "true":
+			cfg.Procedural = true
+		case "false": // -procedural still sets it
+		default:
+			return nil, f.errorf(n, "procedural is true or false")
+		}
 	}
 	b.net = spikevk.New(cfg)
 	b.out.Network = b.net

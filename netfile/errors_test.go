@@ -58,6 +58,7 @@ func TestErrors(t *testing.T) {
 		{"schedule duration", "dt: 0.1*ms", "dt: 0.1*ms\nschedule:\n  - set: {}", `net.yaml:3:5: schedule segment 1: no duration`},
 		{"duration and schedule", "dt: 0.1*ms", "dt: 0.1*ms\nduration: 1*ms\nschedule:\n  - duration: 1*ms", `net.yaml:2:11: duration: the schedule gives the durations`},
 		{"not a mapping", "    n: 10", "    n: [10]", `net.yaml:5:8: group "neurons": n must be a value`},
+		{"procedural", "dt: 0.1*ms", "dt: 0.1*ms\nprocedural: yes", `net.yaml:2:13: procedural is true or false`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

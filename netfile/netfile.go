@@ -113,7 +113,7 @@ func dealias(n *yaml.Node, seen map[*yaml.Node]bool) {
 }
 
 // topKeys are the keys of a network file.
-var topKeys = []string{"name", "description", "dt", "seed", "backend", "duration", "output", "constants",
+var topKeys = []string{"name", "description", "dt", "seed", "backend", "procedural", "duration", "output", "constants",
 	"timed_arrays", "groups", "subgroups", "synapses", "monitors", "schedule"}
 
 // dir is the folder that relative paths in f start from.

@@ -60,3 +60,28 @@ func TestCOBAFile(t *testing.T) {
 		t.Errorf("summary groups %v, want neurons, E, I", names)
 	}
 }
+
+// TestProceduralKey: procedural: true draws the rows of the file's
+// fixed_probability synapses again per spike (4 bytes per neuron instead
+// of per synapse) and gives the same network.
+func TestProceduralKey(t *testing.T) {
+	summary := func(text string) spikevk.Summary {
+		f, err := netfile.Parse("net.yaml", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := f.Build(spikevk.Config{Backend: "cpu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer net.Close()
+		if err := net.Network.Run(context.Background(), 10); err != nil {
+			t.Fatal(err)
+		}
+		return net.Summary()
+	}
+	stored, procedural := summary(base), summary("procedural: true\n"+base)
+	if procedural.Synapses != stored.Synapses || stored.Synapses == 0 || procedural.SynapseBytes >= stored.SynapseBytes {
+		t.Errorf("procedural: %d synapses in %d bytes; stored: %d in %d", procedural.Synapses, procedural.SynapseBytes, stored.Synapses, stored.SynapseBytes)
+	}
+}
