@@ -66,15 +66,7 @@ func TestCOBAFile(t *testing.T) {
 // of per synapse) and gives the same network.
 func TestProceduralKey(t *testing.T) {
 	summary := func(text string) spikevk.Summary {
-		f, err := netfile.Parse("net.yaml", []byte(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		net, err := f.Build(spikevk.Config{Backend: "cpu"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer net.Close()
+		net := build(t, "net.yaml", text)
 		if err := net.Network.Run(context.Background(), 10); err != nil {
 			t.Fatal(err)
 		}
