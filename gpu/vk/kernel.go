@@ -3,8 +3,6 @@ package vk
 import (
 	"encoding/binary"
 	"fmt"
-	"runtime"
-	"unsafe"
 
 	vulkan "github.com/vulkan-go/vulkan"
 )
@@ -101,39 +99,11 @@ func (k *Kernel) build() error {
 	}
 	k.layout = pl
 
-	stage := vulkan.PipelineShaderStageCreateInfo{
-		SType:  vulkan.StructureTypePipelineShaderStageCreateInfo,
-		Stage:  vulkan.ShaderStageComputeBit,
-		Module: mod,
-		PName:  "main\x00",
-	}
-	var specData []uint32
-	if len(s.Spec) > 0 {
-		specData = append(specData, s.Spec...)
-		entries := make([]vulkan.SpecializationMapEntry, len(s.Spec))
-		for i := range entries {
-			entries[i] = vulkan.SpecializationMapEntry{ConstantID: uint32(i), Offset: uint32(4 * i), Size: 4}
-		}
-		stage.PSpecializationInfo = []vulkan.SpecializationInfo{{
-			MapEntryCount: uint32(len(entries)),
-			PMapEntries:   entries,
-			DataSize:      uint(4 * len(specData)),
-			PData:         unsafe.Pointer(&specData[0]),
-		}}
-	}
-	pipes := make([]vulkan.Pipeline, 1)
-	pci := []vulkan.ComputePipelineCreateInfo{{
-		SType:  vulkan.StructureTypeComputePipelineCreateInfo,
-		Stage:  stage,
-		Layout: pl,
-	}}
-	res = vulkan.CreateComputePipelines(dev, vulkan.NullPipelineCache, 1, pci, nil, pipes)
-	runtime.KeepAlive(specData)
-	runtime.KeepAlive(pci)
+	pipe, res := createComputePipeline(k.ctx.instance, dev, mod, pl, s.Spec)
 	if err := check(res, "kernel %q: create compute pipeline", s.Name); err != nil {
 		return err
 	}
-	k.pipeline = pipes[0]
+	k.pipeline = pipe
 	return nil
 }
 

@@ -67,6 +67,44 @@ static void* spk_feature_chain(int int64Atomics, int float32AtomicAdd) {
 	return head;
 }
 
+// spk_create_compute_pipeline creates the compute pipeline of module mod
+// (entry point "main") with layout and the nspec 32-bit specialization
+// constants spec (ids 0 …), its create info in C memory: vulkan-go's
+// CreateComputePipelines copies it into a C array that a GC finalizer may
+// free while the driver, compiling, still reads it.
+static VkResult spk_create_compute_pipeline(VkInstance inst, VkDevice dev, VkShaderModule mod,
+		VkPipelineLayout layout, const uint32_t* spec, uint32_t nspec, VkPipeline* out) {
+	PFN_vkCreateComputePipelines create =
+		(PFN_vkCreateComputePipelines)spk_gipa(inst, "vkCreateComputePipelines");
+	if (!create) return VK_ERROR_INITIALIZATION_FAILED;
+	VkComputePipelineCreateInfo ci = {0};
+	ci.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
+	ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+	ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+	ci.stage.module = mod;
+	ci.stage.pName = "main";
+	ci.layout = layout;
+	VkSpecializationInfo si = {0};
+	VkSpecializationMapEntry* entries = NULL;
+	if (nspec > 0) {
+		entries = calloc(nspec, sizeof(*entries));
+		if (!entries) return VK_ERROR_OUT_OF_HOST_MEMORY;
+		for (uint32_t i = 0; i < nspec; i++) {
+			entries[i].constantID = i;
+			entries[i].offset = 4 * i;
+			entries[i].size = 4;
+		}
+		si.mapEntryCount = nspec;
+		si.pMapEntries = entries;
+		si.dataSize = 4 * (size_t)nspec;
+		si.pData = spec;
+		ci.stage.pSpecializationInfo = &si;
+	}
+	VkResult r = create(dev, VK_NULL_HANDLE, 1, &ci, NULL, out);
+	free(entries);
+	return r;
+}
+
 static void spk_free_chain(void* head) {
 	while (head) {
 		VkBaseOutStructure* s = head;
@@ -134,6 +172,20 @@ func newFeatureChain(f extendedFeatures) featureChain {
 }
 
 func (c featureChain) free() { C.spk_free_chain(c.head) }
+
+// createComputePipeline creates the compute pipeline of module mod (entry
+// point "main") with layout and the specialization constants spec (ids 0
+// …), through spk_create_compute_pipeline.
+func createComputePipeline(inst vulkan.Instance, dev vulkan.Device, mod vulkan.ShaderModule, layout vulkan.PipelineLayout, spec []uint32) (vulkan.Pipeline, vulkan.Result) {
+	var data *C.uint32_t
+	if len(spec) > 0 {
+		data = (*C.uint32_t)(unsafe.Pointer(&spec[0]))
+	}
+	var p C.VkPipeline
+	res := C.spk_create_compute_pipeline(C.VkInstance(unsafe.Pointer(inst)), C.VkDevice(unsafe.Pointer(dev)),
+		C.VkShaderModule(unsafe.Pointer(mod)), C.VkPipelineLayout(unsafe.Pointer(layout)), data, C.uint32_t(len(spec)), &p)
+	return vulkan.Pipeline(unsafe.Pointer(p)), vulkan.Result(res)
+}
 
 func cBool(b bool) C.int {
 	if b {

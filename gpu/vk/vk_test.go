@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,6 +204,40 @@ func TestPushAndSpecConstants(t *testing.T) {
 				t.Errorf("local=%d n=%d: y[n] = %v, the kernel wrote past n", local, n, got[n])
 			}
 		}
+	}
+}
+
+// TestKernelsUnderGC builds kernels while other goroutines collect garbage
+// without pause: pipeline creation, which the driver spends compiling, must
+// not read create info that a finalizer can free during the call, as
+// vulkan-go's CreateComputePipelines allows.
+func TestKernelsUnderGC(t *testing.T) {
+	c := gputest.Context(t, vk.Options{})
+	code := smokeCode(t)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+					runtime.GC()
+				}
+			}
+		}()
+	}
+	defer func() { close(done); wg.Wait() }()
+	for i := range 30 {
+		k, err := c.NewKernel(vk.KernelSpec{Name: "smoke", Code: code, Buffers: 2, PushBytes: 8,
+			Spec: []uint32{uint32(1 + i%64), math.Float32bits(float32(i))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Close()
 	}
 }
 
