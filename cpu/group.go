@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/spikevk/spikevk/host"
 	"github.com/spikevk/spikevk/models/ir"
@@ -69,6 +70,10 @@ type group struct {
 	checkedNames []string
 	limits       []uint32 // host.FaultLimit of each checked array
 	faults       []fault
+	// loaded says of each ring whether the step program's evaluators
+	// deliver it as they load its target (stepWorker.hook); stored says
+	// of each checked array whether they check it as they store it.
+	loaded, stored []bool
 }
 
 // stepWorker holds one goroutine's evaluator and scratch for the neuron
@@ -79,6 +84,13 @@ type stepWorker struct {
 	t, index, size []float32
 	shared         [][]float32 // per input, the value of a shared time series for a block
 	err            error
+	// lo and slot locate the block being updated and its step's ring
+	// slot; faultAt holds, per checked array its evaluator stores, the
+	// first faulty neuron of the block (from lo), or -1; spiked is the
+	// number of spikes it found.
+	lo, slot int
+	faultAt  []int
+	spiked   int
 }
 
 // newGroup checks a group of the plan and copies its arrays.
@@ -171,15 +183,62 @@ func (g *group) init(gp *host.GroupPlan, workers int) error {
 	g.faults = make([]fault, blocks)
 	g.work = make([]*stepWorker, max(1, min(workers, blocks)))
 	for w := range g.work {
-		g.work[w] = newStepWorker(g.prog, float32(g.n), g.spikeOut)
+		g.work[w] = newStepWorker(g.prog, float32(g.n))
+		g.hook(g.work[w], gp.Targets)
 	}
 	return nil
 }
 
+// hook makes w's evaluator take each block's ring slots, spikes and
+// faults as it loads and stores the block (ir.Loader, ir.Storer), with no
+// passes of their own: a ring target that the program reads and writes
+// (targets lists their names, in the order of rings) is delivered into
+// the evaluator instead of the array, which the program's output then
+// overwrites; an output array is checked for faults as it is copied; the
+// spike output is searched where the evaluator holds it.
+func (g *group) hook(w *stepWorker, targets []string) {
+	written := map[string]bool{}
+	for _, o := range g.prog.Outputs {
+		written[o.Name] = true
+	}
+	g.loaded = make([]bool, len(g.rings))
+	for i, r := range g.rings {
+		k := slices.Index(g.prog.Inputs, targets[i])
+		if k >= 0 && written[targets[i]] {
+			g.loaded[i] = w.ev.Load(k, func(dst []float32, lo int) {
+				at := w.lo + lo
+				deliver(dst, r.x[at:at+len(dst)], r.slots[w.slot+at:w.slot+at+len(dst)])
+			})
+		}
+	}
+	g.stored = make([]bool, len(g.checked))
+	w.faultAt = make([]int, len(g.checked))
+	for k, o := range g.prog.Outputs {
+		if k == g.spikeOut {
+			w.ev.Store(k, func(src []float32, lo int) {
+				at := w.lo + lo
+				w.spiked += findSpikes(src, at, g.found[w.lo+w.spiked:])
+			})
+			continue
+		}
+		a := slices.Index(g.checkedNames, o.Name)
+		if a < 0 {
+			continue
+		}
+		g.stored[a] = true
+		arr, limit := g.out[k], g.limits[a]
+		w.ev.Store(k, func(src []float32, lo int) {
+			at := w.lo + lo
+			if i := copyChecked(arr[at:at+len(src)], src, limit); i >= 0 && w.faultAt[a] < 0 {
+				w.faultAt[a] = lo + i
+			}
+		})
+	}
+}
+
 // newStepWorker returns a worker for the step program p of a group of n
-// neurons whose spike output is output spikeOut (-1: none); the other
-// outputs are written to the group's arrays in place.
-func newStepWorker(p *ir.Program, n float32, spikeOut int) *stepWorker {
+// neurons (group.hook sets where its outputs go).
+func newStepWorker(p *ir.Program, n float32) *stepWorker {
 	w := &stepWorker{
 		ev:     ir.NewEvaluator(p),
 		in:     padded(len(p.Inputs)),
@@ -188,9 +247,6 @@ func newStepWorker(p *ir.Program, n float32, spikeOut int) *stepWorker {
 		index:  make([]float32, blockLen),
 		size:   make([]float32, blockLen),
 		shared: make([][]float32, len(p.Inputs)),
-	}
-	if spikeOut >= 0 {
-		w.out[spikeOut] = make([]float32, blockLen)
 	}
 	for k := range w.shared {
 		w.shared[k] = make([]float32, blockLen)
@@ -320,8 +376,15 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 	hi := min(lo+blockLen, g.n)
 	n := hi - lo
 	g.counts[c] = 0
-	for _, r := range g.rings {
-		deliver(r.x[lo:hi], r.slots[slot+lo:slot+hi])
+	w.lo, w.slot, w.spiked = lo, slot, 0
+	sampled := false // a record samples the block before the step: the rings are delivered first
+	for _, r := range g.records {
+		sampled = sampled || r.samples(s, false)
+	}
+	for i, r := range g.rings {
+		if !g.loaded[i] || sampled { // delivered again as it is loaded: it adds 0
+			deliver(r.x[lo:hi], r.x[lo:hi], r.slots[slot+lo:slot+hi])
+		}
 	}
 	for _, r := range g.records {
 		r.sample(b.batch, s, lo, hi, false)
@@ -354,6 +417,9 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 			w.out[k] = dst[lo:hi] // the evaluator reads a block's inputs before it writes its outputs
 		}
 	}
+	for a := range w.faultAt {
+		w.faultAt[a] = -1
+	}
 	rng := ir.RNG{Key: b.key, Stream: g.stream, First: uint32(lo), Step: s}
 	if err := w.ev.Run(n, w.in, w.out, rng); err != nil {
 		w.err = err
@@ -362,16 +428,14 @@ func (g *group) block(w *stepWorker, c, slot int, s uint32, tm float32, b *Backe
 	for _, r := range g.records {
 		r.sample(b.batch, s, lo, hi, true)
 	}
-	g.faults[c] = g.check(lo, hi)
+	g.faults[c] = g.check(lo, hi, w.faultAt)
 	if g.spikeOut < 0 {
 		return
 	}
-	found := g.found[lo:hi]
-	m := findSpikes(w.out[g.spikeOut][:n], lo, found)
-	for _, j := range found[:m] {
+	for _, j := range g.found[lo : lo+w.spiked] {
 		rec[j/32] |= 1 << (j % 32)
 	}
-	g.counts[c] = m
+	g.counts[c] = w.spiked
 }
 
 // findSpikesLoop is findSpikes's scalar loop.
@@ -386,11 +450,12 @@ func findSpikesLoop(out []float32, lo int, found []uint32) int {
 	return m
 }
 
-// deliverLoop adds the ring slots acc to x, host.AddFixed, and clears them.
-func deliverLoop(x []float32, acc []int64) {
-	x = x[:len(acc)]
+// deliverLoop sets dst to x plus the ring slots acc, host.AddFixed, and
+// clears them; dst may be x.
+func deliverLoop(dst, x []float32, acc []int64) {
+	dst, x = dst[:len(acc)], x[:len(acc)]
 	for i, a := range acc {
-		x[i] = host.AddFixed(x[i], a)
+		dst[i] = host.AddFixed(x[i], a)
 		acc[i] = 0
 	}
 }

@@ -52,8 +52,12 @@ type pathway struct {
 	delayed bool     // "t" is the time of arrival, Time(s+delay)
 	in      []input
 	out     []effect
-	events  []int // events[q] is the number of synapses of spikes 0 … q-1
-	work    []*synWorker
+	// fixed, where the program computes every effect as a constant and
+	// changes no array (constantEffects), holds each output's effect in
+	// fixed point: the synapses then add it without running the program.
+	fixed  []int64
+	events []int // events[q] is the number of synapses of spikes 0 … q-1
+	work   []*synWorker
 	// split, for OnPre where every row lists its targets in increasing
 	// order, holds the bounds of the postsynaptic neurons each worker of
 	// the postsynaptic group updates (worker w: split[w] … split[w+1]-1):
@@ -183,6 +187,7 @@ func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
 		}
 		pw.out = append(pw.out, effect{arr: a})
 	}
+	pw.fixed = constantEffects(pw.prog, pw.out)
 	pw.events = make([]int, 0, pw.spikers.n+1)
 	n := max(1, min(workers, chunks(p.synapses(), workers)))
 	if pw.delayed && (p.rows != nil || p.sortedRows()) && len(p.post.work) > 1 {
@@ -308,6 +313,25 @@ func (p *projection) constant(name string, own []host.Array) (float32, bool) {
 	}
 	k, ok := consts[name]
 	return k, ok
+}
+
+// constantEffects returns, for program p with outputs out, the effect of
+// each output in fixed point (0 for one that has none) where every effect
+// is a constant register and no output changes an array; nil elsewhere.
+func constantEffects(p *ir.Program, out []effect) []int64 {
+	fixed := make([]int64, len(out))
+	for k, o := range p.Outputs {
+		switch in := p.Code[o.Reg]; {
+		case out[k].arr != nil:
+			return nil
+		case out[k].ring == nil:
+		case in.Op != ir.OpConst:
+			return nil
+		default:
+			fixed[k] = host.ToFixed(in.K)
+		}
+	}
+	return fixed
 }
 
 func newSynWorker(p *ir.Program) *synWorker {
@@ -526,6 +550,14 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 		return
 	}
 	syn := w.syn[:m]
+	if pw.fixed != nil {
+		for k, o := range pw.out {
+			if o.ring != nil && pw.fixed[k] != 0 {
+				p.add(o.ring, s, syn, nil, pw.fixed[k], shared)
+			}
+		}
+		return
+	}
 	for k, in := range pw.in {
 		if !in.used {
 			continue
@@ -563,7 +595,7 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 		vals := w.out[k][:m]
 		switch {
 		case o.ring != nil:
-			p.add(o.ring, s, syn, vals, shared)
+			p.add(o.ring, s, syn, vals, 0, shared)
 		case o.arr != nil:
 			for e, x := range syn {
 				o.arr[x] = vals[e]
@@ -574,7 +606,8 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 
 // add adds the effects vals of synapses syn, spiking in step s, to the
 // ring: at the slot of step s+1+delay of each synapse, at its target.
-func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, shared bool) {
+// Where vals is nil every synapse adds fixed, an effect in fixed point.
+func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, fixed int64, shared bool) {
 	n, ringLen := p.post.n, uint32(p.post.ringLen)
 	next := (s + 1) % ringLen // the slot of delay 0; delays are below ringLen
 	slots := r.slots
@@ -583,7 +616,10 @@ func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, shared
 		slots = r.slots[int(next)*n : int(next+1)*n]
 	}
 	for e, x := range syn {
-		v := host.ToFixed(vals[e])
+		v := fixed
+		if vals != nil {
+			v = host.ToFixed(vals[e])
+		}
 		if v == 0 {
 			continue
 		}

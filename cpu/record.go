@@ -41,7 +41,7 @@ func newRecords(p *host.Plan, groups []*group) error {
 // samples step s at this point of the step: before the Step program
 // (after false) or after it.
 func (r *record) sample(batch *host.Batch, s uint32, lo, hi int, after bool) {
-	if s%r.plan.Every != 0 || r.plan.AfterStep != after {
+	if !r.samples(s, after) {
 		return
 	}
 	m := len(r.plan.Neurons)
@@ -58,6 +58,12 @@ func (r *record) sample(batch *host.Batch, s uint32, lo, hi int, after bool) {
 	}
 }
 
+// samples reports whether r samples step s before the Step program
+// (after false) or after it.
+func (r *record) samples(s uint32, after bool) bool {
+	return s%r.plan.Every == 0 && r.plan.AfterStep == after
+}
+
 // fault is the first faulty value a block found in a step.
 type fault struct {
 	neuron, array int // array: index into group.checked; -1: none
@@ -67,10 +73,17 @@ type fault struct {
 // non-Const array (host.Runaway), and its first such array: each array is
 // scanned on its own, below the lowest neuron found so far, so an array
 // later in order wins only with a lower neuron.
-func (g *group) check(lo, hi int) fault {
+func (g *group) check(lo, hi int, faultAt []int) fault {
 	f := fault{neuron: hi, array: -1}
 	for a, arr := range g.checked {
-		if i := firstFaulty(arr[lo:f.neuron], g.limits[a]); i >= 0 {
+		i := faultAt[a] // the first of the block, found as the evaluator stored it
+		switch {
+		case !g.stored[a]:
+			i = firstFaulty(arr[lo:f.neuron], g.limits[a])
+		case lo+i >= f.neuron:
+			i = -1
+		}
+		if i >= 0 {
 			f = fault{lo + i, a}
 		}
 	}
@@ -84,6 +97,17 @@ func firstFaulty(x []float32, limit uint32) int {
 		if host.Faulty(x[i], limit) {
 			return i
 		}
+	}
+	return -1
+}
+
+// copyCheckedLoop is copyChecked's scalar loop for src, the values from
+// index offset on: it returns offset plus the index of the first faulty
+// value, or -1.
+func copyCheckedLoop(dst, src []float32, limit uint32, offset int) int {
+	copy(dst, src)
+	if i := firstFaulty(src, limit); i >= 0 {
+		return offset + i
 	}
 	return -1
 }

@@ -6,8 +6,11 @@ package cpu
 // of firstFaulty looks at every value.
 func cleanPrefix(x []float32, limit uint32) int { return 0 }
 
+// copyChecked is copyCheckedLoop without the simd experiment on amd64.
+func copyChecked(dst, src []float32, limit uint32) int { return copyCheckedLoop(dst, src, limit, 0) }
+
 // deliver is deliverLoop without the simd experiment on amd64.
-func deliver(x []float32, acc []int64) { deliverLoop(x, acc) }
+func deliver(dst, x []float32, acc []int64) { deliverLoop(dst, x, acc) }
 
 // findSpikes is findSpikesLoop without the simd experiment on amd64.
 func findSpikes(out []float32, lo int, found []uint32) int { return findSpikesLoop(out, lo, found) }

@@ -38,11 +38,18 @@ func TestDeliver(t *testing.T) {
 			}
 		}
 		wantX, wantAcc := append([]float32(nil), x...), append([]int64(nil), acc...)
-		deliverLoop(wantX, wantAcc)
-		deliver(x, acc)
+		deliverLoop(wantX, wantX, wantAcc)
+		dst, before := x, append([]float32(nil), x...)
+		if trial%2 == 1 { // into another slice: x stays as it was
+			dst = make([]float32, n)
+		}
+		deliver(dst, x, acc)
 		for i := range n {
-			if math.Float32bits(x[i]) != math.Float32bits(wantX[i]) || acc[i] != 0 {
-				t.Fatalf("trial %d, neuron %d: x = %#08x, slot %d, want %#08x, 0", trial, i, math.Float32bits(x[i]), acc[i], math.Float32bits(wantX[i]))
+			if math.Float32bits(dst[i]) != math.Float32bits(wantX[i]) || acc[i] != 0 {
+				t.Fatalf("trial %d, neuron %d: x = %#08x, slot %d, want %#08x, 0", trial, i, math.Float32bits(dst[i]), acc[i], math.Float32bits(wantX[i]))
+			}
+			if trial%2 == 1 && math.Float32bits(x[i]) != math.Float32bits(before[i]) {
+				t.Fatalf("trial %d, neuron %d: x changed from %#08x to %#08x", trial, i, math.Float32bits(before[i]), math.Float32bits(x[i]))
 			}
 		}
 	}

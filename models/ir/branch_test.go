@@ -2,6 +2,7 @@ package ir
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -86,5 +87,63 @@ func TestUniformity(t *testing.T) {
 				c[odd] = base
 			}
 		}
+	}
+}
+
+// TestLoadStore: a Loader replaces an input and a Storer an output, block
+// by block, with the values Run reads and writes without them; a loaded
+// input that only one side of a select needs is loaded in every block,
+// also where the block skips that side; an input the program never reads
+// is not loaded, nor one two instructions read.
+func TestLoadStore(t *testing.T) {
+	b := NewBuilder()
+	x, y := b.Input("x"), b.Input("y")
+	b.Input("unread")
+	cond := b.Op2(OpGt, x, b.Const(0))
+	b.Output("z", b.Select(cond, b.Op2(OpMul, x, b.Const(2)), b.Op1(OpSqrt, y))) // y: the false side only
+	b.Output("w", b.Op2(OpAdd, x, b.Const(1)))
+	p := b.Program()
+	n := 2*blockLen + 9
+	x0, y0 := make([]float32, n), make([]float32, n)
+	for i := range n {
+		x0[i] = float32(i%blockLen) - 3 // blocks whose condition is mixed, and the rest all true
+		if i >= blockLen {
+			x0[i] = float32(i)
+		}
+		y0[i] = float32(i%11) * 1e-39 // denormals: loaded values are flushed
+	}
+	want := [][]float32{make([]float32, n), make([]float32, n)}
+	if err := NewEvaluator(p).Run(n, [][]float32{x0, y0, nil}, want, RNG{}); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEvaluator(p)
+	var loaded []int
+	if !e.Load(1, func(dst []float32, lo int) {
+		loaded = append(loaded, lo)
+		flushInput(dst, y0[lo:lo+len(dst)])
+	}) {
+		t.Fatal("input y was not loaded")
+	}
+	if e.Load(2, func([]float32, int) { t.Error("the unread input was loaded") }) {
+		t.Error("Load took the unread input")
+	}
+	z := make([]float32, n)
+	e.Store(0, func(src []float32, lo int) { copy(z[lo:], src) })
+	w := make([]float32, n)
+	if err := e.Run(n, [][]float32{x0, nil, nil}, [][]float32{nil, w}, RNG{}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(loaded, []int{0, blockLen, 2 * blockLen}) {
+		t.Errorf("y loaded for the blocks at %v, want every block", loaded)
+	}
+	for i := range n {
+		if math.Float32bits(z[i]) != math.Float32bits(want[0][i]) || math.Float32bits(w[i]) != math.Float32bits(want[1][i]) {
+			t.Fatalf("element %d: z %v, w %v, want %v, %v", i, z[i], w[i], want[0][i], want[1][i])
+		}
+	}
+
+	twice := &Program{Inputs: []string{"x"}, Code: []Instr{{Op: OpInput}, {Op: OpInput}, {Op: OpAdd, A: 0, B: 1}}, Outputs: []Output{{Name: "y", Reg: 2}}}
+	if NewEvaluator(twice).Load(0, func([]float32, int) {}) {
+		t.Error("Load took an input two instructions read")
 	}
 }

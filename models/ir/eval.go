@@ -40,10 +40,21 @@ type Evaluator struct {
 	p     *Program
 	run   []step   // the instructions run for each block, in order
 	out   []*block // the slot of each output
-	read  []bool   // whether the program reads input k
+	read  []int    // the number of instructions that read input k
 	conds []*block // the slots of the conditions of guard.sel
 	state []uint8  // the uniformity of each condition in the current block
+	load  []Loader // per input, where set (Load)
+	store []Storer // per output, where set (Store)
 }
+
+// A Loader fills dst with the values of an input for the elements lo …
+// lo+len(dst)-1 of a call to Run, flushed as Run flushes the values it
+// reads from its inputs.
+type Loader func(dst []float32, lo int)
+
+// A Storer takes the values src of an output for the elements lo …
+// lo+len(src)-1 of a call to Run; src is valid until it returns.
+type Storer func(src []float32, lo int)
 
 // step is an instruction of an Evaluator: its op, input index or draw
 // call (N, K), its kernel (nil for inputs and draws), its slots (booleans
@@ -68,7 +79,7 @@ type kernel func(dst, a, b, c *block)
 // run, and values share slots where their lifetimes do not overlap, so
 // that the slots of a block stay in the fastest cache.
 func NewEvaluator(p *Program) *Evaluator {
-	e := &Evaluator{p: p, read: make([]bool, len(p.Inputs))}
+	e := &Evaluator{p: p, read: make([]int, len(p.Inputs)), load: make([]Loader, len(p.Inputs)), store: make([]Storer, len(p.Outputs))}
 	live := make([]bool, len(p.Code))
 	for _, o := range p.Outputs {
 		live[o.Reg] = true
@@ -114,7 +125,7 @@ func NewEvaluator(p *Program) *Evaluator {
 	for k, r := range order {
 		in := p.Code[r]
 		if in.Op == OpInput {
-			e.read[in.N] = true
+			e.read[in.N]++
 		}
 		// Operands read for the last time free their slots first: the
 		// loops compute element i from elements i only, so the result
@@ -163,23 +174,42 @@ func NewEvaluator(p *Program) *Evaluator {
 	return e
 }
 
+// Load makes Run take input k from load, called once for each block of
+// elements, instead of from its inputs[k]; nil undoes it. A loaded input
+// is computed in every block, also where a select would let the block
+// skip it, so that a Loader with effects sees every element. Load
+// reports whether it took load: an input the program never reads, or
+// reads with two instructions, is not loaded.
+func (e *Evaluator) Load(k int, load Loader) bool {
+	if e.read[k] != 1 {
+		return false
+	}
+	e.load[k] = load
+	return true
+}
+
+// Store makes Run hand output k to store, once for each block of
+// elements, instead of writing it to its outputs[k]; nil undoes it.
+func (e *Evaluator) Store(k int, store Storer) { e.store[k] = store }
+
 // Run evaluates the program for n elements: inputs[k] holds input k
 // (Program.Inputs order) and outputs[k] receives output k; each has at
-// least n elements, except inputs the program never reads, which may be
-// nil. An output may be an input of the program: every block's inputs are
-// read before its outputs are written.
+// least n elements, except inputs the program never reads and inputs and
+// outputs given to a Loader or Storer, which may be nil. An output may be
+// an input of the program: every block's inputs are read before its
+// outputs are written.
 func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 	p := e.p
 	if len(inputs) != len(p.Inputs) || len(outputs) != len(p.Outputs) {
 		return fmt.Errorf("ir: program takes %d inputs and %d outputs, got %d and %d", len(p.Inputs), len(p.Outputs), len(inputs), len(outputs))
 	}
 	for k, in := range inputs {
-		if e.read[k] && len(in) < n {
+		if e.read[k] > 0 && e.load[k] == nil && len(in) < n {
 			return fmt.Errorf("ir: input %q has %d elements, want %d", p.Inputs[k], len(in), n)
 		}
 	}
 	for k, out := range outputs {
-		if len(out) < n {
+		if e.store[k] == nil && len(out) < n {
 			return fmt.Errorf("ir: output %q has %d elements, want %d", p.Outputs[k].Name, len(out), n)
 		}
 	}
@@ -188,17 +218,25 @@ func (e *Evaluator) Run(n int, inputs, outputs [][]float32, rng RNG) error {
 		clear(e.state)
 		for k := range e.run {
 			st := &e.run[k]
-			if st.guards != nil && e.skip(st.guards, m) {
+			loaded := st.op == OpInput && e.load[st.n] != nil
+			if st.guards != nil && !loaded && e.skip(st.guards, m) {
 				continue
 			}
-			if st.kern != nil {
+			switch {
+			case st.kern != nil:
 				st.kern(st.dst, st.a, st.b, st.c)
-			} else {
+			case loaded:
+				e.load[st.n](st.dst[:m], lo)
+			default:
 				st.exec(inputs, lo, m, rng)
 			}
 		}
 		for k, s := range e.out {
-			copy(outputs[k][lo:lo+m], s[:m])
+			if e.store[k] != nil {
+				e.store[k](s[:m], lo)
+			} else {
+				copy(outputs[k][lo:lo+m], s[:m])
+			}
 		}
 	}
 	return nil
