@@ -197,13 +197,14 @@ func divConstB(dst, a, b, _ *block) {
 	maxNormal := archsimd.BroadcastFloat32x8(0x1p127 * (2 - 0x1p-23))
 	minQuotient := archsimd.BroadcastFloat32x8(0x1p-125)
 	abs := archsimd.BroadcastInt32x8(absBits)
-	k := archsimd.BroadcastFloat32x8(b[0])
+	k, zero := archsimd.BroadcastFloat32x8(b[0]), archsimd.Float32x8{}
 	for i := 0; i <= blockLen-8; i += 8 {
 		x := at(a, i)
 		q := x.Div(k)
 		ax := x.AsInt32x8().And(abs).AsFloat32x8()
 		aq := q.AsInt32x8().And(abs).AsFloat32x8()
-		fast := ax.GreaterEqual(minNormal).And(ax.LessEqual(maxNormal)).And(aq.GreaterEqual(minQuotient))
+		fast := ax.GreaterEqual(minNormal).And(ax.LessEqual(maxNormal)).And(aq.GreaterEqual(minQuotient)).
+			Or(ax.Equal(zero)) // ±0/k is the zero of pmath.Div's sign
 		if fast.ToBits() == 0xff {
 			set(dst, i, q)
 			continue
@@ -355,24 +356,26 @@ func selectKernel(dst, c, x, y *block) {
 }
 
 // vectorDiv sets dst[i] to pmath.Div(a[i], b[i]); len(a) is a multiple of
-// 8. Where pmath.Div takes its fast path for all 8 elements (normal
-// operands, quotients of magnitude 2⁻¹²⁵ or more) the vector's quotients
-// are its results; other vectors are computed by pmath.Div itself.
+// 8. Where each of 8 elements has normal operands and a quotient of
+// magnitude 2⁻¹²⁵ or more (pmath.Div's fast path) or a zero dividend and a
+// normal divisor, the vector's quotients are its results; other vectors
+// are computed by pmath.Div itself.
 func vectorDiv(dst, a, b []float32) {
 	minNormal := archsimd.BroadcastFloat32x8(0x1p-126)
 	maxNormal := archsimd.BroadcastFloat32x8(0x1p127 * (2 - 0x1p-23))
 	minQuotient := archsimd.BroadcastFloat32x8(0x1p-125)
-	abs := archsimd.BroadcastInt32x8(absBits)
+	abs, zero := archsimd.BroadcastInt32x8(absBits), archsimd.Float32x8{}
 	for i := 0; i+8 <= len(a); i += 8 {
 		x, y := vec(a, i), vec(b, i)
 		q := x.Div(y)
 		ax := x.AsInt32x8().And(abs).AsFloat32x8()
 		ay := y.AsInt32x8().And(abs).AsFloat32x8()
 		aq := q.AsInt32x8().And(abs).AsFloat32x8()
-		// Ordered comparisons: false for NaN.
-		fast := ax.GreaterEqual(minNormal).And(ax.LessEqual(maxNormal)).
-			And(ay.GreaterEqual(minNormal)).And(ay.LessEqual(maxNormal)).
-			And(aq.GreaterEqual(minQuotient))
+		// Ordered comparisons: false for NaN. ±0/y for a normal y is the
+		// zero of pmath.Div's sign.
+		normalY := ay.GreaterEqual(minNormal).And(ay.LessEqual(maxNormal))
+		fast := ax.GreaterEqual(minNormal).And(ax.LessEqual(maxNormal)).And(aq.GreaterEqual(minQuotient)).
+			Or(ax.Equal(zero)).And(normalY)
 		if fast.ToBits() == 0xff {
 			put(dst, i, q)
 			continue

@@ -68,6 +68,14 @@ func TestVectorLoops(t *testing.T) {
 		b = append(b, math.Float32frombits(r.Uint32()))
 		c = append(c, vals[r.IntN(len(vals))])
 	}
+	// Zero dividends of both signs among ordinary ones, over normal
+	// divisors: vectors that Div's vector loop takes whole.
+	for i := range 64 {
+		x := []float32{0, 1.5, float32(math.Copysign(0, -1)), -3, 0}[i%5]
+		a = append(a, x)
+		b = append(b, []float32{3, -0.5, 0x1p-126, -0x1p127 * 1.5, 7e-20, 1, -2}[i%7])
+		c = append(c, vals[r.IntN(len(vals))])
+	}
 	check := func(name string, got, want []float32) {
 		t.Helper()
 		for i := range want {
