@@ -2,6 +2,7 @@ package philox
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"regexp"
 	"slices"
@@ -373,5 +374,26 @@ func TestGLSLConstants(t *testing.T) {
 	}
 	if found != len(want) {
 		t.Errorf("philox.glsl declares %d of the constants %v", found, want)
+	}
+}
+
+// TestBlock8: Block8's eight lanes are the first two words of Draw for
+// eight consecutive indices, for random keys and counters, indices that
+// wrap around 2³², and the extremes of every word.
+func TestBlock8(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	cases := [][5]uint32{{0, 0, 0, 0, 0}, {^uint32(0), ^uint32(0), ^uint32(0) - 3, ^uint32(0), ^uint32(0)}}
+	for range 500 {
+		cases = append(cases, [5]uint32{r.Uint32(), r.Uint32(), r.Uint32(), r.Uint32(), r.Uint32()})
+	}
+	for _, c := range cases {
+		k := Key{c[0], c[1]}
+		w0, w1 := Block8(k, c[2], c[3], c[4], c[1]^c[2])
+		for j := range 8 {
+			want := Draw(k, c[2], c[3]+uint32(j), c[4], c[1]^c[2])
+			if w0[j] != want[0] || w1[j] != want[1] {
+				t.Fatalf("key %x, counter %v, lane %d: %#x %#x, want %#x %#x", k, c[2:], j, w0[j], w1[j], want[0], want[1])
+			}
+		}
 	}
 }
