@@ -81,7 +81,8 @@ func set(b *block, i int, v archsimd.Float32x8) {
 }
 
 // vectorKernels are the kernels with vector loops, for the ops Neg, Abs,
-// Not, Exp, Select and the two-operand ops but Pow; none without AVX2.
+// Floor, Ceil, Trunc, Not, Exp, Select and the two-operand ops but Pow;
+// none without AVX2.
 var vectorKernels = func() [numOps]kernel {
 	var ks [numOps]kernel
 	if !hasAVX2 {
@@ -89,6 +90,9 @@ var vectorKernels = func() [numOps]kernel {
 	}
 	ks[OpNeg] = negKernel
 	ks[OpAbs] = absKernel
+	ks[OpFloor] = floorKernel
+	ks[OpCeil] = ceilKernel
+	ks[OpTrunc] = truncKernel
 	ks[OpNot] = notKernel
 	ks[OpExp] = func(dst, a, _, _ *block) {
 		vectorExp(dst[:], a[:])
@@ -229,6 +233,30 @@ func absKernel(dst, a, _, _ *block) {
 	abs := archsimd.BroadcastInt32x8(absBits)
 	for i := 0; i <= blockLen-8; i += 8 {
 		set(dst, i, at(a, i).AsInt32x8().And(abs).AsFloat32x8())
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// floorKernel, ceilKernel and truncKernel round as float64's functions
+// do for float32 operands: exactly, keeping signed zeros, infinities and
+// NaN payloads (quieted).
+func floorKernel(dst, a, _, _ *block) {
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, at(a, i).Floor())
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func ceilKernel(dst, a, _, _ *block) {
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, at(a, i).Ceil())
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func truncKernel(dst, a, _, _ *block) {
+	for i := 0; i <= blockLen-8; i += 8 {
+		set(dst, i, at(a, i).Trunc())
 	}
 	archsimd.ClearAVXUpperBits()
 }
