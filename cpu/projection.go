@@ -190,7 +190,7 @@ func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
 	pw.fixed = constantEffects(pw.prog, pw.out)
 	pw.events = make([]int, 0, pw.spikers.n+1)
 	n := max(1, min(workers, chunks(p.synapses(), workers)))
-	if pw.delayed && (p.rows != nil || p.sortedRows()) && len(p.post.work) > 1 {
+	if pw.delayed && (p.rows != nil || p.sortedRows()) {
 		post := p.post
 		blocks, wn := len(post.counts), len(post.work)
 		for w := range wn + 1 {
