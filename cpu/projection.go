@@ -52,10 +52,11 @@ type pathway struct {
 	delayed bool     // "t" is the time of arrival, Time(s+delay)
 	in      []input
 	out     []effect
-	// fixed, where the program computes every effect as a constant and
-	// changes no array (constantEffects), holds each output's effect in
-	// fixed point: the synapses then add it without running the program.
-	fixed  []int64
+	// direct, where every effect of the program is a constant or the
+	// value of a synapse array and it changes no array (directEffects),
+	// holds each output's effect: the synapses then add it without
+	// running the program.
+	direct []directEffect
 	events []int // events[q] is the number of synapses of spikes 0 … q-1
 	work   []*synWorker
 	// split, for OnPre where every row lists its targets in increasing
@@ -187,7 +188,7 @@ func (pw *pathway) init(p *projection, own []host.Array, workers int) error {
 		}
 		pw.out = append(pw.out, effect{arr: a})
 	}
-	pw.fixed = constantEffects(pw.prog, pw.out)
+	pw.direct = directEffects(pw.prog, pw.out, pw.in)
 	pw.events = make([]int, 0, pw.spikers.n+1)
 	n := max(1, min(workers, chunks(p.synapses(), workers)))
 	if pw.delayed && (p.rows != nil || p.sortedRows()) {
@@ -315,23 +316,36 @@ func (p *projection) constant(name string, own []host.Array) (float32, bool) {
 	return k, ok
 }
 
-// constantEffects returns, for program p with outputs out, the effect of
-// each output in fixed point (0 for one that has none) where every effect
-// is a constant register and no output changes an array; nil elsewhere.
-func constantEffects(p *ir.Program, out []effect) []int64 {
-	fixed := make([]int64, len(out))
+// directEffect is an output's effect that needs no program: fixed, a
+// constant in fixed point, or, where arr is not nil, the value of the
+// synapse array arr (ToFixed gives the same for it as for its flushed
+// value, which the program would read). An output without an effect
+// adds 0.
+type directEffect struct {
+	fixed int64
+	arr   []float32
+}
+
+// directEffects returns the effect of each output of program p, with
+// outputs out and inputs in, where every effect is a constant register or
+// a synapse array read as it is, and no output changes an array; nil
+// elsewhere.
+func directEffects(p *ir.Program, out []effect, in []input) []directEffect {
+	direct := make([]directEffect, len(out))
 	for k, o := range p.Outputs {
-		switch in := p.Code[o.Reg]; {
+		switch c := p.Code[o.Reg]; {
 		case out[k].arr != nil:
 			return nil
 		case out[k].ring == nil:
-		case in.Op != ir.OpConst:
-			return nil
+		case c.Op == ir.OpConst:
+			direct[k].fixed = host.ToFixed(c.K)
+		case c.Op == ir.OpInput && in[c.N].from == fromArray:
+			direct[k].arr = in[c.N].arr
 		default:
-			fixed[k] = host.ToFixed(in.K)
+			return nil
 		}
 	}
-	return fixed
+	return direct
 }
 
 func newSynWorker(p *ir.Program) *synWorker {
@@ -550,10 +564,10 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 		return
 	}
 	syn := w.syn[:m]
-	if pw.fixed != nil {
+	if pw.direct != nil {
 		for k, o := range pw.out {
-			if o.ring != nil && pw.fixed[k] != 0 {
-				p.add(o.ring, s, syn, nil, pw.fixed[k], shared)
+			if d := pw.direct[k]; o.ring != nil && (d.arr != nil || d.fixed != 0) {
+				p.add(o.ring, s, syn, nil, d, shared)
 			}
 		}
 		return
@@ -595,7 +609,7 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 		vals := w.out[k][:m]
 		switch {
 		case o.ring != nil:
-			p.add(o.ring, s, syn, vals, 0, shared)
+			p.add(o.ring, s, syn, vals, directEffect{}, shared)
 		case o.arr != nil:
 			for e, x := range syn {
 				o.arr[x] = vals[e]
@@ -606,8 +620,8 @@ func (w *synWorker) flush(p *projection, pw *pathway, be *Backend, s uint32, m i
 
 // add adds the effects vals of synapses syn, spiking in step s, to the
 // ring: at the slot of step s+1+delay of each synapse, at its target.
-// Where vals is nil every synapse adds fixed, an effect in fixed point.
-func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, fixed int64, shared bool) {
+// Where vals is nil the synapses add the direct effect d instead.
+func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, d directEffect, shared bool) {
 	n, ringLen := p.post.n, uint32(p.post.ringLen)
 	next := (s + 1) % ringLen // the slot of delay 0; delays are below ringLen
 	slots := r.slots
@@ -616,9 +630,12 @@ func (p *projection) add(r *ring, s uint32, syn []uint32, vals []float32, fixed 
 		slots = r.slots[int(next)*n : int(next+1)*n]
 	}
 	for e, x := range syn {
-		v := fixed
-		if vals != nil {
+		v := d.fixed
+		switch {
+		case vals != nil:
 			v = host.ToFixed(vals[e])
+		case d.arr != nil:
+			v = host.ToFixed(d.arr[x])
 		}
 		if v == 0 {
 			continue
